@@ -1,0 +1,184 @@
+"""The brand: styles/brand.toml read, validated and frozen into a Brand."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .suggest import did_you_mean
+
+DEFAULT_BRAND = Path("styles/brand.toml")
+FORMAT_NAMES = ("a4", "large-print", "booklet")
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How patients reach the clinic."""
+
+    phone: str
+    email: str
+    website: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Everything clinic-specific: name, logo, colours, contact and house rules."""
+
+    path: Path
+    name: str
+    logo: Path
+    primary: str
+    accent: str
+    contact: Contact
+    alternative_formats: str
+    disclaimer: str
+    lang: str
+    review_interval_months: int
+    formats: tuple[str, ...]
+    body_pt: float
+    target_grade: float
+    templates: Path
+    styles: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+# key: (type, required, default). Tables are validated key by key below.
+_TOP = {
+    "name": (str, True, None),
+    "logo": (str, True, None),
+    "alternative_formats": (str, True, None),
+    "disclaimer": (str, True, None),
+    "lang": (str, False, "en-GB"),
+    "review_interval_months": (int, False, 24),
+    "formats": (list, False, ["a4"]),
+    "templates": (str, False, "../templates"),
+    "styles": (str, False, "."),
+    "colours": (dict, True, None),
+    "contact": (dict, True, None),
+    "type": (dict, False, {}),
+    "readability": (dict, False, {}),
+}
+_TABLES = {
+    "colours": {"primary": (str, True, None), "accent": (str, True, None)},
+    "contact": {
+        "phone": (str, True, None),
+        "email": (str, True, None),
+        "website": (str, True, None),
+        "address": (str, True, None),
+    },
+    "type": {"body_pt": ((int, float), False, 13)},
+    "readability": {"target_grade": ((int, float), False, 8)},
+}
+_TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a table"}
+
+
+def _line_of(text: str, table: str | None, key: str) -> int:
+    """Best-effort 1-based line of `key = ` inside [table] (tomllib keeps no positions)."""
+    current = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if match := re.match(r"^\[([^\]]+)\]", stripped):
+            current = match[1].strip()
+            if table is None and current == key:
+                return number
+        elif current == table and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+        elif table is not None and current is None and stripped.startswith(f"{table}."):
+            return number
+    return 0
+
+
+def _validated(data: dict, spec: dict, text: str, table: str | None, path: Path) -> dict:
+    """Check keys and types against spec; return the values with defaults filled in."""
+    for key in data:
+        if key not in spec:
+            where = f"[{table}] " if table else ""
+            raise ConfigError(
+                path, _line_of(text, table, key),
+                f"unknown brand key {where}'{key}'{did_you_mean(key, spec)}")
+    values = {}
+    for key, (kind, required, default) in spec.items():
+        if key not in data:
+            if required:
+                where = f" in [{table}]" if table else ""
+                raise ConfigError(path, 0, f"missing brand key '{key}'{where}")
+            values[key] = default
+            continue
+        value = data[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            name = _TYPE_NAMES.get(kind, "a number")
+            raise ConfigError(path, _line_of(text, table, key), f"'{key}' must be {name}")
+        values[key] = value
+    return values
+
+
+def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
+    """Read and validate a brand file; raise ConfigError naming the bad key and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, 0, "brand file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, 0, f"cannot read brand file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(path, int(match[1]) if match else 0, f"invalid TOML: {message}") from None
+
+    top = _validated(data, _TOP, text, None, path)
+    tables = {name: _validated(top[name], spec, text, name, path) for name, spec in _TABLES.items()}
+    folder = path.parent
+
+    for key in ("primary", "accent"):
+        if not HEX_COLOUR.match(tables["colours"][key]):
+            raise ConfigError(path, _line_of(text, "colours", key),
+                              f"colour '{key}' must be written as \"#rrggbb\"")
+    logo = (folder / top["logo"]).resolve()
+    if logo.suffix.lower() not in (".svg", ".png"):
+        raise ConfigError(path, _line_of(text, None, "logo"), "logo must be an SVG or PNG file")
+    if not logo.is_file():
+        raise ConfigError(path, _line_of(text, None, "logo"), f"logo not found: {top['logo']}")
+    if not LANG_TAG.match(top["lang"]):
+        raise ConfigError(path, _line_of(text, None, "lang"), f"'lang' is not a language tag: {top['lang']}")
+    if not 1 <= top["review_interval_months"] <= 60:
+        raise ConfigError(path, _line_of(text, None, "review_interval_months"),
+                          "'review_interval_months' must be between 1 and 60")
+    for name in top["formats"]:
+        if name not in FORMAT_NAMES:
+            raise ConfigError(path, _line_of(text, None, "formats"),
+                              f"unknown format '{name}'{did_you_mean(str(name), FORMAT_NAMES)}")
+    for key in ("templates", "styles"):
+        if not (folder / top[key]).is_dir():
+            raise ConfigError(path, _line_of(text, None, key), f"'{key}' folder not found: {top[key]}")
+
+    return Brand(
+        path=path.resolve(),
+        name=top["name"],
+        logo=logo,
+        primary=tables["colours"]["primary"].lower(),
+        accent=tables["colours"]["accent"].lower(),
+        contact=Contact(**tables["contact"]),
+        alternative_formats=top["alternative_formats"],
+        disclaimer=top["disclaimer"],
+        lang=top["lang"],
+        review_interval_months=top["review_interval_months"],
+        formats=tuple(top["formats"]) or ("a4",),
+        body_pt=float(tables["type"]["body_pt"]),
+        target_grade=float(tables["readability"]["target_grade"]),
+        templates=(folder / top["templates"]).resolve(),
+        styles=(folder / top["styles"]).resolve(),
+    )
+
+

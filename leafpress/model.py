@@ -1,0 +1,141 @@
+"""The Leaflet: a typed, frozen record validated from front matter."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import LANG_TAG, Brand
+from .errors import Diagnostic, LeafletError, error
+from .source import Source, is_date
+from .suggest import did_you_mean
+
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    """One article, ready to render."""
+
+    path: Path
+    title: str
+    summary: str | None
+    author: str | None
+    reviewed: datetime.date | None
+    review_due: datetime.date | None
+    reference: str | None
+    version: str | None
+    lang: str
+    url: str | None
+    tags: tuple[str, ...]
+    body: str
+    body_line: int
+    lines: dict[str, int]  # front-matter key -> line, for messages about values
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _version(value: Any) -> str | None:
+    # YAML reads 1.2 as a number; authors mean the text "1.2".
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
+def _tags(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list) and all(isinstance(tag, (str, int)) for tag in value):
+        tags = tuple(str(tag).strip() for tag in value if str(tag).strip())
+        return tags
+    return None
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, str) and re.match(r"^https://[^\s/]+\.[^\s]+$", value.strip()):
+        return value.strip()
+    return None
+
+
+def _lang(value: Any) -> str | None:
+    return value if isinstance(value, str) and LANG_TAG.match(value) else None
+
+
+def _date(value: Any) -> datetime.date | None:
+    return value if is_date(value) else None
+
+
+# Every front-matter key, once: (parser returning None when invalid, what it must be).
+FIELDS = {
+    "title": (_text, "text"),
+    "summary": (_text, "text"),
+    "author": (_text, "text"),
+    "reviewed": (_date, "a date like 2026-10-01"),
+    "review_due": (_date, "a date like 2026-10-01"),
+    "reference": (lambda v: _text(v) if _text(v) and REFERENCE.match(_text(v)) else None,
+                  "a short code like RSC-SP-001 (letters, digits, - _ . /)"),
+    "version": (_version, "text like \"1.2\""),
+    "lang": (_lang, "a language tag like en-GB"),
+    "url": (_url, "an https:// address"),
+    "tags": (_tags, "a list like [spine, surgery]"),
+}
+REQUIRED = ("title",)
+
+
+def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
+    """Validate every front-matter field; raise one LeafletError listing all problems."""
+    problems: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    invalid: set[str] = set()
+    for key, field in source.fields.items():
+        if key not in FIELDS:
+            problems.append(error("unknown-key", source.path, field.line,
+                                  f"unknown front-matter key '{key}'{did_you_mean(key, FIELDS)}"))
+            continue
+        parse, expected = FIELDS[key]
+        value = parse(field.value)
+        if value is None and field.value is not None:
+            invalid.add(key)
+            problems.append(error("bad-value", source.path, field.line,
+                                  f"'{key}' must be {expected}"))
+        values[key] = value
+    for key in REQUIRED:
+        if values.get(key) is None and key not in invalid:
+            line = source.fields[key].line if key in source.fields else 1
+            problems.append(error("missing-key", source.path, line, f"missing '{key}'"))
+    reviewed, due = values.get("reviewed"), values.get("review_due")
+    if reviewed and due and due <= reviewed:
+        problems.append(error("bad-value", source.path, source.fields["review_due"].line,
+                              "'review_due' must be after 'reviewed'"))
+    if problems:
+        raise LeafletError(problems)
+    return Leaflet(
+        path=source.path,
+        title=values["title"],
+        summary=values.get("summary"),
+        author=values.get("author"),
+        reviewed=reviewed,
+        review_due=due,
+        reference=values.get("reference"),
+        version=values.get("version"),
+        lang=values.get("lang") or brand.lang,
+        url=values.get("url"),
+        tags=values.get("tags") or (),
+        body=source.body,
+        body_line=source.body_line,
+        lines={key: field.line for key, field in source.fields.items()},
+    )

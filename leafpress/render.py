@@ -1,0 +1,56 @@
+"""HTML: a Leaflet, its sanitised body and the brand through one Jinja2 template."""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .config import Brand
+from .markup import to_html
+from .model import Leaflet
+
+TEMPLATE = "leaflet.html.j2"
+
+
+def long_date(value: datetime.date) -> str:
+    """British long date: 1 October 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def display_url(value: str) -> str:
+    """An address as people read it: no scheme, no trailing slash."""
+    return value.removeprefix("https://").removeprefix("http://").rstrip("/")
+
+
+@lru_cache(maxsize=8)
+def environment(templates: Path) -> jinja2.Environment:
+    """One Environment per templates folder; article text never becomes a template."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["display_url"] = display_url
+    return env
+
+
+def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | None = None) -> str:
+    """Render the leaflet's HTML for one format."""
+    template = environment(brand.templates).get_template(TEMPLATE)
+    return template.render(
+        leaflet=leaflet,
+        brand=brand,
+        format=fmt,
+        body=Markup(to_html(leaflet.body)),
+        logo_url=brand.logo.as_uri(),
+        generator=f"leafpress {__version__}",
+        **(extras or {}),
+    )

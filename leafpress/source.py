@@ -1,0 +1,139 @@
+"""Read a Markdown source: decode, split the YAML front matter, keep line numbers."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import LeafletError, error
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter value and the 1-based line its key is on."""
+
+    value: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source file split into front-matter fields and the Markdown body."""
+
+    path: Path
+    fields: dict[str, Field]
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    end_line: int  # line of the closing fence
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases (no 'billion laughs')."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (&name, *name) are not allowed",
+                problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed); a bad byte is an error at its line."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise LeafletError(error("encoding", path, line,
+                                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                 "save the file as UTF-8")) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _yaml_line(exc: yaml.YAMLError, offset: int) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 + offset if mark is not None else offset + 1
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "could not determine a constructor" in str(exc):
+        problem = "YAML tags like !!python are not allowed"
+    return f"invalid front matter: {problem}"
+
+
+def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
+    """Parse YAML safely into {key: Field}; offset is the line before the YAML starts."""
+    if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise LeafletError(error("front-matter", path, offset,
+                                 "front matter is larger than 64 KB"))
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise LeafletError(error("front-matter", path, node.start_mark.line + 1 + offset,
+                                     "front matter must be 'key: value' lines"))
+        fields: dict[str, Field] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key, str):
+                raise LeafletError(error("front-matter", path, line, f"key {key!r} is not a name"))
+            if key in fields:
+                raise LeafletError(error("front-matter", path, line, f"'{key}' is given twice"))
+            fields[key] = Field(loader.construct_object(value_node, deep=True), line)
+        return fields
+    except yaml.YAMLError as exc:
+        raise LeafletError(error("front-matter", path, _yaml_line(exc, offset),
+                                 _yaml_message(exc))) from None
+    finally:
+        loader.dispose()
+
+
+def split_source(path: Path, text: str) -> Source:
+    """Split text into front matter and body; the file must open with a '---' fence."""
+    if not text.strip():
+        raise LeafletError(error("empty", path, 1, "the file is empty"))
+    lines = text.split("\n")
+    if lines[0].strip() != FENCE:
+        raise LeafletError(error("front-matter", path, 1,
+                                 "missing front matter: the file must start with a '---' line"))
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            end = index
+            break
+    else:
+        raise LeafletError(error("front-matter", path, 1,
+                                 "front matter is not closed: add a '---' line after it"))
+    fields = parse_front_matter(path, "\n".join(lines[1:end]), offset=1)
+    return Source(path, fields, "\n".join(lines[end + 1:]), end + 2, end + 1)
+
+
+def read_source(path: Path) -> Source:
+    """Read and split one source file, turning every problem into a LeafletError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise LeafletError(error("too-large", path, 0, "the file is larger than 2 MB"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LeafletError(error("unreadable", path, 0, f"cannot read: {exc.strerror}")) from None
+    return split_source(path, decode(path, raw))
+
+
+def is_date(value: Any) -> bool:
+    """True for a plain date (YAML 2026-10-01), not a date with a time."""
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)

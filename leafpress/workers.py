@@ -1,0 +1,125 @@
+"""Long-lived render processes: one WeasyPrint import each, a timeout and memory cap per job."""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+JOB_TIMEOUT = 60.0  # seconds for one leaflet in one format
+MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one job: a result, or an error message for the user."""
+
+    key: Any
+    result: Any = None
+    error: str | None = None
+
+
+def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_limit: int) -> None:
+    """Worker loop: build the job handler once, then answer jobs until told to stop."""
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    handle = setup()
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        key, payload = job
+        try:
+            conn.send(Outcome(key, result=handle(payload)))
+        except MemoryError:
+            conn.send(Outcome(key, error="ran out of memory while rendering"))
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
+            detail = traceback.format_exception_only(exc)[-1].strip()
+            conn.send(Outcome(key, error=f"could not render: {detail}"))
+
+
+class _Worker:
+    def __init__(self, context, setup, memory_limit):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, setup, memory_limit), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[Any, float] | None = None  # (key, deadline)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def run_jobs(
+    jobs: Iterable[tuple[Any, Any]],
+    setup: Callable[[], Callable[[Any], Any]],
+    workers: int,
+    timeout: float = JOB_TIMEOUT,
+    memory_limit: int = MEMORY_LIMIT,
+) -> Iterator[Outcome]:
+    """Run (key, payload) jobs on worker processes, yielding each Outcome as it ends.
+
+    `setup` runs once in each worker and returns the handler for payloads. A job that
+    overruns its timeout or kills its worker yields an error; its worker is replaced and
+    the other jobs go on.
+    """
+    pending = list(jobs)
+    pending.reverse()
+    if not pending:
+        return
+    context = multiprocessing.get_context("fork")
+    pool = [_Worker(context, setup, memory_limit) for _ in range(max(1, min(workers, len(pending))))]
+    try:
+        while pending or any(worker.job for worker in pool):
+            for worker in pool:
+                if worker.job is None and pending:
+                    key, payload = pending.pop()
+                    worker.conn.send((key, payload))
+                    worker.job = (key, time.monotonic() + timeout)
+            busy = [worker for worker in pool if worker.job]
+            soonest = min(worker.job[1] for worker in busy)
+            ready = wait([worker.conn for worker in busy], max(0.0, soonest - time.monotonic()))
+            for index, worker in enumerate(pool):
+                if worker.job is None:
+                    continue
+                key, deadline = worker.job
+                if worker.conn in ready:
+                    try:
+                        outcome = worker.conn.recv()
+                    except (EOFError, OSError):
+                        outcome = Outcome(key, error="the renderer stopped unexpectedly "
+                                                     "(out of memory or a crash)")
+                        pool[index] = _replace(worker, context, setup, memory_limit)
+                    else:
+                        worker.job = None
+                    yield outcome
+                elif time.monotonic() >= deadline:
+                    pool[index] = _replace(worker, context, setup, memory_limit)
+                    yield Outcome(key, error=f"took longer than {timeout:g} seconds to render; stopped")
+    finally:
+        for worker in pool:
+            worker.stop(kill=worker.job is not None)
+
+
+def _replace(worker: _Worker, context, setup, memory_limit) -> _Worker:
+    worker.stop(kill=True)
+    return _Worker(context, setup, memory_limit)

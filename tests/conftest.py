@@ -1,0 +1,64 @@
+"""Shared fixtures: the real brand, the real samples, and helpers to read PDFs back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from leafpress.build import build
+from leafpress.config import load_brand
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "leaflets"
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+@pytest.fixture(scope="session")
+def brand():
+    return load_brand(ROOT / "styles" / "brand.toml")
+
+
+@pytest.fixture(scope="session")
+def built_samples(tmp_path_factory, brand):
+    """Build every sample once per test session; return the output folder."""
+    out = tmp_path_factory.mktemp("dist")
+    result = build([SAMPLES], out, brand, jobs=2)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return out
+
+
+def pdf_text(path: Path, page: int | None = None) -> str:
+    """Text of a PDF (or one 1-based page) as poppler reads it, in reading order."""
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def normalise(text: str) -> str:
+    """Fold white space and the typographic quotes smarty makes, for comparisons."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-")
+    text = re.sub(r"(?<=\w)-\s+(?=\w)", "-", text)  # a line broken after a hyphen
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def write_leaflet(folder: Path, name: str, front: str, body: str = "Some text.\n") -> Path:
+    """Write a source file with the given front matter lines and body."""
+    path = folder / name
+    path.write_text(f"---\n{front.strip()}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the brand, styles and templates in tmp_path, with an empty leaflets/."""
+    shutil.copytree(ROOT / "styles", tmp_path / "styles")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "leaflets").mkdir()
+    return tmp_path

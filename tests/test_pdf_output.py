@@ -1,0 +1,143 @@
+"""The sample leaflets as patients get them: read the real PDFs back."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pypdf
+import pytest
+
+from leafpress.build import build
+from leafpress.markup import to_html
+from leafpress.model import leaflet_from_source
+from leafpress.source import read_source
+
+from .conftest import SAMPLES, normalise, pdf_text
+
+SAMPLE_STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
+A4 = (595.28, 841.89)
+
+
+class _Blocks(HTMLParser):
+    """Text of each block element (paragraph, list item, cell, heading) separately."""
+
+    BLOCKS = {"p", "li", "td", "th", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[str] = [""]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS or tag in ("ul", "ol"):
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.blocks.append("")
+
+    def handle_data(self, data):
+        self.blocks[-1] += data
+
+
+def sentences(body: str) -> list[str]:
+    parser = _Blocks()
+    parser.feed(to_html(body))
+    found = []
+    for block in parser.blocks:
+        for sentence in re.split(r"(?<=[.!?])\s+", normalise(block)):
+            if len(sentence) > 3:
+                found.append(sentence)
+    return found
+
+
+def without_link_addresses(text: str) -> str:
+    # Print CSS writes " (https://...)" after each link; the address may wrap anywhere.
+    return re.sub(r"\s*\(https://[^)]*\)", "", text)
+
+
+def test_there_are_at_least_three_samples_and_one_is_long(built_samples):
+    assert len(SAMPLE_STEMS) >= 3
+    pages = [len(pypdf.PdfReader(built_samples / f"{stem}.pdf").pages) for stem in SAMPLE_STEMS]
+    assert max(pages) >= 5, pages
+
+
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_every_sentence_of_the_sample_is_in_the_pdf(built_samples, brand, stem):
+    leaflet = leaflet_from_source(read_source(SAMPLES / f"{stem}.md"), brand)
+    text = normalise(without_link_addresses(normalise(pdf_text(built_samples / f"{stem}.pdf"))))
+    # poppler joins a word broken after a hyphen ("X-" + "ray" reads "Xray"): ignore hyphens.
+    flat = text.replace("-", "")
+    missing = [s for s in sentences(leaflet.body) if s.replace("-", "") not in flat]
+    assert not missing
+    for part in (leaflet.title, leaflet.summary, brand.contact.phone, brand.disclaimer,
+                 brand.alternative_formats):
+        assert normalise(part) in text
+
+
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_pages_are_a4_with_the_footer_on_every_page(built_samples, brand, stem):
+    leaflet = leaflet_from_source(read_source(SAMPLES / f"{stem}.md"), brand)
+    path = built_samples / f"{stem}.pdf"
+    reader = pypdf.PdfReader(path)
+    count = len(reader.pages)
+    for number, page in enumerate(reader.pages, 1):
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4, abs=0.5)
+        text = normalise(pdf_text(path, number))
+        assert f"Page {number} of {count}" in text
+        assert f"Ref {leaflet.reference} · Version {leaflet.version}" in text
+        assert "Next review due" in text
+    last = normalise(pdf_text(path, count))
+    assert "Contact us" in last and "Last reviewed" in last and brand.disclaimer in last
+
+
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_metadata_tagging_and_embedded_subset_fonts(built_samples, brand, stem):
+    leaflet = leaflet_from_source(read_source(SAMPLES / f"{stem}.md"), brand)
+    reader = pypdf.PdfReader(built_samples / f"{stem}.pdf")
+    meta = reader.metadata
+    assert meta.title == leaflet.title
+    assert meta.author == leaflet.author
+    assert meta.subject == leaflet.summary
+    assert meta["/Keywords"] == ", ".join(leaflet.tags)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_data()  # PDF/UA-1
+    fonts = subprocess.run(["pdffonts", str(built_samples / f"{stem}.pdf")], check=True,
+                           capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all("Atkinson-Hyperlegible" in row for row in fonts)
+    for row in fonts:
+        emb, sub = row.split()[-5:-3]
+        assert (emb, sub) == ("yes", "yes"), row
+
+
+def test_logo_is_tagged_as_a_figure_with_alt_text(built_samples, brand):
+    reader = pypdf.PdfReader(built_samples / f"{SAMPLE_STEMS[0]}.pdf")
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                alts.append(node.get("/Alt"))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert f"{brand.name} logo" in alts
+
+
+def test_text_only_leaflet_with_logo_is_small_enough_to_email(built_samples):
+    assert (built_samples / "minimally-invasive-spine-surgery.pdf").stat().st_size < 150_000
+
+
+def test_rebuild_from_the_same_inputs_is_byte_identical(built_samples, brand, tmp_path):
+    result = build([SAMPLES], tmp_path, brand, jobs=1)
+    assert result.ok
+    for stem in SAMPLE_STEMS:
+        assert (tmp_path / f"{stem}.pdf").read_bytes() == (built_samples / f"{stem}.pdf").read_bytes()
