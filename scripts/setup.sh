@@ -31,4 +31,4 @@ fi
 
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e "${extras[@]}"
+.venv/bin/python -m pip install --quiet --quiet -e "${extras[@]}"
