@@ -13,7 +13,7 @@ from .build import discover
 from .config import Brand, _line_of
 from .errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
 from .model import Leaflet, leaflet_from_source
-from .prose import Block, blocks, without_code
+from .prose import Block, blocks, line_finder, without_code
 from .readability import Readability, Sentence, block_sentences, measure
 from .source import Source, read_source
 
@@ -110,10 +110,6 @@ def missing_field_findings(leaflet: Leaflet) -> list[Diagnostic]:
 
 # --- images and links ---------------------------------------------------------------------
 
-def _line(text: str, offset: int, first_line: int) -> int:
-    return first_line + text.count("\n", 0, offset)
-
-
 def _definitions(text: str) -> dict[str, tuple[str, int]]:
     """Reference definitions [id]: target, by lower-case id, with their offsets."""
     return {m[1].strip().lower(): (m[2], m.start()) for m in _DEFINITION.finditer(text)}
@@ -148,9 +144,10 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
             images.append((_attribute(match[2], "alt"), _attribute(match[2], "src"),
                            match.start()))
     folder = path.parent.resolve()
+    line_of = line_finder(text, first_line)
     found = []
     for alt, src, offset in images:
-        line = _line(text, offset, first_line)
+        line = line_of(offset)
         if not (alt or "").strip():
             found.append(error("image-alt", path, line,
                                "image has no alt text: describe the picture for "
@@ -187,10 +184,11 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
     targets += [(_attribute(m[2], "href") or "", m.start()) for m in _HTML_TAG.finditer(text)
                 if m[1].lower() == "a"]
     folder = path.parent
+    line_of = line_finder(text, first_line)
     found = []
     for target, offset in sorted(targets, key=lambda t: t[1]):
         target = target.strip()
-        line = _line(text, offset, first_line)
+        line = line_of(offset)
         scheme = _SCHEME.match(target)
         if scheme and scheme[1].lower() == "http":
             found.append(warning("link-http", path, line,
@@ -248,8 +246,9 @@ def acronym_findings(path: Path, texts: list[Block]) -> list[Diagnostic]:
             if name in KNOWN_ACRONYMS:
                 continue
             line = block.line_at(match.start())
-            before, after = block.text[:match.start()], block.text[match.end():]
-            explained = (before.endswith("(") and after.startswith(")")
+            before = block.text[max(0, match.start() - 1):match.start()]
+            after = block.text[match.end():match.end() + 40]
+            explained = (before == "(" and after.startswith(")")
                          or re.match(r"\s*\(", after) is not None)
             first.setdefault(name, (line, explained))
             if explained:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -38,9 +40,19 @@ class Block:
     text: str  # newlines kept: line of offset i is line + text.count("\n", 0, i)
     line: int
 
+    @cached_property
+    def _find_line(self) -> Callable[[int], int]:
+        return line_finder(self.text, self.line)
+
     def line_at(self, offset: int) -> int:
         """The source line of a position in text."""
-        return self.line + self.text.count("\n", 0, offset)
+        return self._find_line(offset)
+
+
+def line_finder(text: str, first_line: int) -> Callable[[int], int]:
+    """A function from an offset in text to its line, fast on long texts."""
+    newlines = [match.start() for match in re.finditer("\n", text)]
+    return lambda offset: first_line + bisect_left(newlines, offset)
 
 
 def _keep_lines(kept: str, matched: str) -> str:

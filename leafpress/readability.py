@@ -20,6 +20,7 @@ from .prose import HEADING, Block, blocks
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019&.\-][A-Za-z0-9]+)*")
 # A sentence ends at . ! ? or an ellipsis, then any closing quotes or brackets.
 _END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
 # Words whose full stop does not end a sentence.
 ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "prof", "approx", "vs", "no",
                  "st", "cf", "fig", "tel", "a.m", "p.m", "mins", "hrs"}
@@ -52,10 +53,11 @@ class Readability:
 def _ends(text: str) -> Iterable[int]:
     """Offsets just past each sentence end in text."""
     for match in _END.finditer(text):
-        if text[match.end():].lstrip()[:1].islower():
+        following = _NEXT_CHARACTER.match(text, match.end())
+        if following and following[1].islower():
             continue  # "3 p.m. on Monday": a sentence does not start in lower case
         if match[0] == ".":
-            token = re.search(r"([\w.]*)\.$", text[:match.end()])[1]
+            token = re.search(r"([\w.]*)\.$", text[max(0, match.start() - 30):match.end()])[1]
             if token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper()):
                 continue  # e.g. / Mr A. Example: not the end of a sentence
         yield match.end()

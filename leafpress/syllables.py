@@ -105,6 +105,7 @@ def _spelt_out(token: str) -> bool:
         not re.search(r"[AEIOU]", token)
 
 
+@lru_cache(maxsize=50000)
 def count(token: str) -> int:
     """Syllables in a word as read aloud; hyphenated parts are added, a digit is one."""
     token = token.replace("\u2019", "'")
