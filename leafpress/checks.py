@@ -91,10 +91,11 @@ def review_findings(leaflet: Leaflet, today: datetime.date) -> list[Diagnostic]:
 def build_review(leaflet: Leaflet, today: datetime.date, strict: bool) -> Diagnostic | None:
     """What build says about an overdue leaflet: a warning, or with --strict an error."""
     for finding in review_findings(leaflet, today):
+        if finding.code == OVERDUE and strict:
+            return error(OVERDUE, finding.path, finding.line,
+                         f"review overdue since {leaflet.review_due.isoformat()} "
+                         "(not built: --strict)")
         if finding.code == OVERDUE:
-            if strict:
-                return error(OVERDUE, finding.path, finding.line,
-                             f"{finding.message.split(':')[0]} (not built: --strict)")
             return warning(OVERDUE, finding.path, finding.line, finding.message)
     return None
 

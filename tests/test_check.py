@@ -220,3 +220,18 @@ def test_check_does_not_import_weasyprint():
     assert done.returncode == 0, done.stderr
     assert "leaflet(s) checked: 0 errors, 0 warnings" in done.stdout
     assert done.stderr.strip() == "False"
+
+
+@pytest.mark.parametrize("today, expected", [
+    ("2026-10-21", []),  # 91 days before
+    ("2026-10-22", ["6: warning: review due in 90 days (2027-01-20)"]),
+    ("2027-01-19", ["6: warning: review due in 1 day (2027-01-20)"]),
+    ("2027-01-20", ["6: warning: review due today (2027-01-20)"]),
+    ("2027-01-21", ["6: error: review overdue since 2027-01-20: do not give this leaflet out "
+                    "until it has been reviewed"]),
+])
+def test_review_date_boundaries(monkeypatch, today, expected):
+    monkeypatch.chdir(ROOT)
+    path = f"{CASES}/review_due_soon.md"
+    result = CliRunner().invoke(main, ["check", "--today", today, path])
+    assert findings(result.stdout) == [f"{path}:{line}" for line in expected]
