@@ -129,6 +129,14 @@ def _local_target(folder: Path, target: str) -> Path | None:
     return folder / path if path else None
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether path, with links and ../ resolved, lies inside folder (as the fetcher sees it)."""
+    try:
+        return path.resolve().is_relative_to(folder)
+    except (OSError, ValueError, RuntimeError):  # a NUL byte or a symlink loop
+        return False
+
+
 def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
     """Every image needs alt text and a file inside the leaflet's folder."""
     text = without_code(body)
@@ -160,7 +168,7 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
         if local is None:
             found.append(error("image-remote", path, line,
                                f"image must be a file next to the leaflet, not {src[:60]}"))
-        elif not local.resolve().is_relative_to(folder):
+        elif not _inside(local, folder):
             found.append(error("image-outside", path, line,
                                f"image is outside the leaflet's folder: {src}"))
         elif not local.is_file():

@@ -1,4 +1,4 @@
-"""build shares check's review rule: an overdue leaflet builds with a warning; --strict refuses it."""
+"""build shares check's review rule: an overdue leaflet builds with a warning, unless --strict."""
 
 from __future__ import annotations
 

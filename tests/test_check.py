@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from leafpress.checks import contrast_on_white
+from leafpress.checks import check_leaflet, contrast_on_white
+from leafpress.config import load_brand
 from leafpress.cli import main
 from leafpress.readability import measure, sentences
 from leafpress.source import read_source
@@ -67,7 +71,8 @@ EXPECTED = {
         "9: warning: Flesch-Kincaid grade 27.5 is above the target of 8 (reading age about 33, "
         "target 13): use shorter sentences and shorter words"],
     "long_sentence": [
-        "11: warning: sentence of 26 words (more than 25): \"You should tell the nurse about ...\""],
+        "11: warning: sentence of 26 words (more than 25): "
+        "\"You should tell the nurse about ...\""],
     "acronym_before_spelled_out": [
         "9: warning: 'MISS' is used before it is spelled out (line 13)"],
     "acronym_never_spelled_out": [
@@ -235,3 +240,24 @@ def test_review_date_boundaries(monkeypatch, today, expected):
     path = f"{CASES}/review_due_soon.md"
     result = CliRunner().invoke(main, ["check", "--today", today, path])
     assert findings(result.stdout) == [f"{path}:{line}" for line in expected]
+
+
+MARKDOWN_PIECES = ["#", "## ", "- ", "1. ", "> ", "!!! note \"T\"", "    ", "|", "---", "```",
+                   "`", "*", "_", "[", "]", "(", ")", "!", "<", ">", "\n", "\n\n", " ", ".",
+                   "?", "e.g.", "Mr A.", "MRI", "(MRI)", "A&E", "x.png", "http://a.b",
+                   "https://a.b", "%00", "<img src=x>", "[r]: y.md", "word", "surgery",
+                   "\u2019", "\x00", "\u00e9"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=60))
+def test_any_markdown_gives_findings_inside_the_file_never_a_traceback(tmp_path, pieces):
+    body = "".join(pieces)
+    path = write_leaflet(tmp_path, "any.md", "title: Any", body)
+    report = check_leaflet(path, load_brand(ROOT / "styles" / "brand.toml"),
+                           datetime.date(2026, 11, 25))
+    last_line = path.read_text(encoding="utf-8").count("\n") + 1
+    for finding in report.findings:
+        assert 1 <= finding.line <= last_line, (finding, body)
+    assert report.readability is not None and report.readability.words >= 0
