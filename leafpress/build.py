@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,8 +62,11 @@ def discover(sources: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return unique, problems
 
 
-def load(paths: list[Path], brand: Brand) -> tuple[list[Leaflet], list[Diagnostic]]:
-    """Read and validate every source before anything is written."""
+def load(paths: list[Path], brand: Brand,
+         strict: bool = False) -> tuple[list[Leaflet], list[Diagnostic]]:
+    """Read and validate every source before anything is written (overdue: warn, or refuse
+    with strict)."""
+    from .checks import build_review  # checks imports discover from here
     leaflets: list[Leaflet] = []
     problems: list[Diagnostic] = []
     by_stem: dict[str, list[Path]] = {}
@@ -75,9 +79,14 @@ def load(paths: list[Path], brand: Brand) -> tuple[list[Leaflet], list[Diagnosti
                                   f"another source also makes {path.stem}.pdf: {others}"))
             continue
         try:
-            leaflets.append(leaflet_from_source(read_source(path), brand))
+            leaflet = leaflet_from_source(read_source(path), brand)
         except LeafletError as exc:
             problems.extend(exc.diagnostics)
+            continue
+        overdue = build_review(leaflet, datetime.date.today(), strict)
+        problems.extend([overdue] if overdue else [])
+        if not overdue or overdue.severity != ERROR:
+            leaflets.append(leaflet)
     return leaflets, problems
 
 
@@ -131,7 +140,7 @@ def build(
     for problem in missing:
         note(problem)
         result.failed.append(problem.path)
-    leaflets, problems = load(paths, brand)
+    leaflets, problems = load(paths, brand, strict)
     for problem in problems:
         note(problem)
     result.failed.extend(dict.fromkeys(p.path for p in problems if p.severity == ERROR))

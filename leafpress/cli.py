@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 
@@ -50,4 +51,30 @@ def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, s
     click.echo(f"{len(result.written)} PDF(s) written, {len(result.failed)} leaflet(s) failed "
                f"in {seconds:.1f} s", err=bool(result.failed))
     if result.failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@SOURCES
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@STRICT
+@BRAND
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True,
+              help="Check review dates as if today were this date (for tests).")
+def check(sources: tuple[Path, ...], as_json: bool, strict: bool, brand_path: Path,
+          today: datetime.datetime | None) -> None:
+    """Check SOURCES for readability, review dates, images, links and acronyms."""
+    from .build import DEFAULT_SOURCES
+    from .checkreport import human_lines, to_json
+    from .checks import check as run_check
+
+    brand = load_brand(brand_path)
+    report = run_check(list(sources) or list(DEFAULT_SOURCES), brand,
+                       today.date() if today else datetime.date.today())
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        for line in human_lines(report):
+            click.echo(line)
+    if report.failed(strict):
         raise SystemExit(1)

@@ -1,0 +1,362 @@
+"""The rules `check` applies to leaflets and the brand; each returns Diagnostics at their lines."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from .build import discover
+from .config import Brand, _line_of
+from .errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
+from .model import Leaflet, leaflet_from_source
+from .prose import Block, blocks, line_finder, without_code
+from .readability import Readability, Sentence, block_sentences, measure
+from .source import Source, read_source
+
+REVIEW_WARNING_DAYS = 90
+MAX_SENTENCE_WORDS = 25
+MIN_WORDS_FOR_GRADE = 100  # the formulas mean little on a few sentences
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA, normal-size text
+MIN_BODY_PT = 12.0  # RNIB Clear Print
+READING_AGE_OFFSET = 5  # a US school grade is read at about this many years older
+# Known to every patient in the UK: never flagged. GP is not here on purpose: write
+# "GP (family doctor)" the first time, for readers new to the NHS.
+KNOWN_ACRONYMS = frozenset({"NHS", "UK", "OK", "TV"})
+RECOMMENDED_FIELDS = ("reviewed", "review_due", "reference", "version")
+OVERDUE = "review-overdue"
+
+_ACRONYM = re.compile(r"(?<![\w&])([A-Z](?:&?[A-Z])+)(?:s|'s|\u2019s)?(?![\w&])")
+_TITLE = r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?"""
+_INLINE_TARGET = rf"\(\s*(?:<([^>\n]*)>|([^\s)]*)){_TITLE}\s*\)"
+_IMAGE = re.compile(rf"!\[([^\]]*)\](?:{_INLINE_TARGET}|\[([^\]]*)\])")
+_LINK = re.compile(rf"(?<!!)\[([^\]]*)\](?:{_INLINE_TARGET}|\[([^\]]*)\])")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?", re.M)
+_HTML_TAG = re.compile(r"<(img|a)\b([^>]*)>", re.I)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+@dataclass
+class LeafletReport:
+    """What check found in one source."""
+
+    path: Path
+    title: str | None
+    readability: Readability | None
+    findings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    """Every leaflet's report, and the brand's own findings."""
+
+    brand: Brand
+    brand_findings: list[Diagnostic]
+    leaflets: list[LeafletReport]
+
+    def all_findings(self) -> Iterable[Diagnostic]:
+        yield from self.brand_findings
+        for report in self.leaflets:
+            yield from report.findings
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when any finding is an error (or, with strict, a warning)."""
+        stops = {ERROR, WARNING} if strict else {ERROR}
+        return any(d.severity in stops for d in self.all_findings())
+
+
+# --- review dates and the fields a leaflet should carry -------------------------------------
+
+def review_findings(leaflet: Leaflet, today: datetime.date) -> list[Diagnostic]:
+    """Overdue review (an error), review due within 90 days (a warning)."""
+    due = leaflet.review_due
+    if due is None:
+        return []
+    line = leaflet.line_of("review_due")
+    if due < today:
+        return [error(OVERDUE, leaflet.path, line, f"review overdue since {due.isoformat()}: "
+                      "do not give this leaflet out until it has been reviewed")]
+    days = (due - today).days
+    if days <= REVIEW_WARNING_DAYS:
+        when = "today" if days == 0 else f"in {days} day{'s' if days > 1 else ''}"
+        return [warning("review-due-soon", leaflet.path, line,
+                        f"review due {when} ({due.isoformat()})")]
+    return []
+
+
+def build_review(leaflet: Leaflet, today: datetime.date, strict: bool) -> Diagnostic | None:
+    """What build says about an overdue leaflet: a warning, or with --strict an error."""
+    for finding in review_findings(leaflet, today):
+        if finding.code == OVERDUE and strict:
+            return error(OVERDUE, finding.path, finding.line,
+                         f"review overdue since {leaflet.review_due.isoformat()} "
+                         "(not built: --strict)")
+        if finding.code == OVERDUE:
+            return warning(OVERDUE, finding.path, finding.line, finding.message)
+    return None
+
+
+def missing_field_findings(leaflet: Leaflet) -> list[Diagnostic]:
+    """A warning for each of reviewed, review_due, reference and version left out, at the
+    line that closes the front matter (where it would be added)."""
+    line = leaflet.body_line - 1
+    return [warning("missing-field", leaflet.path, line,
+                    f"missing '{key}': every leaflet should show it")
+            for key in RECOMMENDED_FIELDS if getattr(leaflet, key) is None]
+
+
+# --- images and links ---------------------------------------------------------------------
+
+def _definitions(text: str) -> dict[str, tuple[str, int]]:
+    """Reference definitions [id]: target, by lower-case id, with their offsets."""
+    return {m[1].strip().lower(): (m[2], m.start()) for m in _DEFINITION.finditer(text)}
+
+
+def _attribute(attributes: str, name: str) -> str | None:
+    match = re.search(rf"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", attributes, re.I)
+    return None if match is None else next(g for g in match.groups() if g is not None)
+
+
+def _local_target(folder: Path, target: str) -> Path | None:
+    """The file a relative address points at, or None for an address with a scheme."""
+    if _SCHEME.match(target) or target.startswith(("#", "//")) or not target:
+        return None
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    return folder / path if path else None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether path, with links and ../ resolved, lies inside folder (as the fetcher sees it)."""
+    try:
+        return path.resolve().is_relative_to(folder)
+    except (OSError, ValueError, RuntimeError):  # a NUL byte or a symlink loop
+        return False
+
+
+def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
+    """Every image needs alt text and a file inside the leaflet's folder."""
+    text = without_code(body)
+    definitions = _definitions(text)
+    images: list[tuple[str | None, str | None, int]] = []  # alt, src, offset
+    for match in _IMAGE.finditer(text):
+        alt, src = match[1], match[2] if match[2] is not None else match[3]
+        if src is None:
+            reference = (match[4] or alt).strip().lower()
+            src = definitions.get(reference, (None, 0))[0]
+        images.append((alt, src, match.start()))
+    for match in _HTML_TAG.finditer(text):
+        if match[1].lower() == "img":
+            images.append((_attribute(match[2], "alt"), _attribute(match[2], "src"),
+                           match.start()))
+    folder = path.parent.resolve()
+    line_of = line_finder(text, first_line)
+    found = []
+    for alt, src, offset in images:
+        line = line_of(offset)
+        if not (alt or "").strip():
+            found.append(error("image-alt", path, line,
+                               "image has no alt text: describe the picture for "
+                               "readers who cannot see it"))
+        if src is None or not src.strip():
+            found.append(error("image-missing", path, line, "image has no file name"))
+            continue
+        local = _local_target(folder, src.strip())
+        if local is None:
+            found.append(error("image-remote", path, line,
+                               f"image must be a file next to the leaflet, not {src[:60]}"))
+        elif not _inside(local, folder):
+            found.append(error("image-outside", path, line,
+                               f"image is outside the leaflet's folder: {src}"))
+        elif not local.is_file():
+            found.append(error("image-missing", path, line, f"image not found: {src}"))
+    return found
+
+
+def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
+    """Relative links must reach a file; http:// links are not kept in the PDF."""
+    text = without_code(body)
+    definitions = _definitions(text)
+    used_by_images = {(m[4] or m[1]).strip().lower() for m in _IMAGE.finditer(text)
+                      if m[2] is None and m[3] is None}
+    targets: list[tuple[str, int]] = []
+    for match in _LINK.finditer(text):
+        target = match[2] if match[2] is not None else match[3]
+        if target is not None:
+            targets.append((target, match.start()))
+    targets += [(m[1], m.start()) for m in _AUTOLINK.finditer(text)]
+    targets += [(target, offset) for key, (target, offset) in definitions.items()
+                if key not in used_by_images]
+    targets += [(_attribute(m[2], "href") or "", m.start()) for m in _HTML_TAG.finditer(text)
+                if m[1].lower() == "a"]
+    folder = path.parent
+    line_of = line_finder(text, first_line)
+    found = []
+    for target, offset in sorted(targets, key=lambda t: t[1]):
+        target = target.strip()
+        line = line_of(offset)
+        scheme = _SCHEME.match(target)
+        if scheme and scheme[1].lower() == "http":
+            found.append(warning("link-http", path, line,
+                                 f"insecure link {target}: use https:// (the PDF drops "
+                                 "http:// links)"))
+        elif scheme and scheme[1].lower() not in ("https", "mailto", "tel"):
+            found.append(warning("link-scheme", path, line,
+                                 f"the PDF drops '{scheme[1]}:' links: {target[:60]}"))
+        elif (local := _local_target(folder, target)) is not None and not local.exists():
+            found.append(error("link-missing", path, line, f"link target not found: {target}"))
+    return found
+
+
+# --- readability, long sentences, acronyms ------------------------------------------------
+
+def sentence_findings(path: Path, sentences: list[Sentence]) -> list[Diagnostic]:
+    """A warning for each sentence longer than 25 words, at the line where it starts."""
+    found = []
+    for sentence in sentences:
+        if sentence.words > MAX_SENTENCE_WORDS:
+            start = " ".join(sentence.text.split()[:6])
+            found.append(warning("long-sentence", path, sentence.line,
+                                 f"sentence of {sentence.words} words (more than "
+                                 f"{MAX_SENTENCE_WORDS}): \"{start} ...\""))
+    return found
+
+
+def reading_age(grade: float) -> float:
+    """Approximate UK reading age (years) of a US school grade."""
+    return grade + READING_AGE_OFFSET
+
+
+def readability_findings(path: Path, figures: Readability, target: float,
+                         line: int) -> list[Diagnostic]:
+    """A warning when the Flesch-Kincaid grade of 100 words or more is above the target."""
+    grade = figures.flesch_kincaid_grade
+    if grade is None or figures.words < MIN_WORDS_FOR_GRADE or round(grade, 1) <= target:
+        return []
+    return [warning("readability", path, line,
+                    f"Flesch-Kincaid grade {grade:.1f} is above the target of {target:g} "
+                    f"(reading age about {reading_age(grade):.0f}, target "
+                    f"{reading_age(target):g}): use shorter sentences and shorter words")]
+
+
+def acronym_findings(path: Path, texts: list[Block]) -> list[Diagnostic]:
+    """A warning at the first use of an acronym that is not spelled out there.
+
+    Spelled out means written as "words in full (ABC)" or explained as "ABC (explanation)".
+    """
+    first: dict[str, tuple[int, bool]] = {}
+    defined: dict[str, int] = {}
+    for block in texts:
+        for match in _ACRONYM.finditer(block.text):
+            name = match[1]
+            if name in KNOWN_ACRONYMS:
+                continue
+            line = block.line_at(match.start())
+            before = block.text[max(0, match.start() - 1):match.start()]
+            after = block.text[match.end():match.end() + 40]
+            explained = (before == "(" and after.startswith(")")
+                         or re.match(r"\s*\(", after) is not None)
+            first.setdefault(name, (line, explained))
+            if explained:
+                defined.setdefault(name, line)
+    found = []
+    for name, (line, explained) in first.items():
+        if explained:
+            continue
+        if name in defined:
+            message = f"'{name}' is used before it is spelled out (line {defined[name]})"
+        else:
+            message = (f"'{name}' is not spelled out: write it in full the first time, "
+                       f"with the letters in brackets: \"words in full ({name})\"")
+        found.append(warning("acronym", path, line, message))
+    return found
+
+
+# --- the brand ----------------------------------------------------------------------------
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of a #rrggbb colour."""
+    channels = []
+    for index in (1, 3, 5):
+        value = int(colour[index:index + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #rrggbb colour against white (1 to 21)."""
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+def brand_findings(brand: Brand) -> list[Diagnostic]:
+    """Text colours must reach WCAG AA on white; body type must be at least 12pt."""
+    try:
+        text = brand.path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    found = []
+    for key in ("primary", "accent"):  # the CSS sets headings, links and titles in them
+        colour = getattr(brand, key)
+        ratio = contrast_on_white(colour)
+        if ratio < MIN_CONTRAST:
+            shown = int(ratio * 100) / 100  # never round a failing ratio up to 4.5
+            found.append(error("contrast", brand.path, _line_of(text, "colours", key),
+                               f"colour '{key}' {colour} has a contrast of {shown:.2f}:1 on "
+                               f"white; text needs at least {MIN_CONTRAST}:1 (WCAG AA)"))
+    if brand.body_pt < MIN_BODY_PT:
+        found.append(error("body-size", brand.path, _line_of(text, "type", "body_pt"),
+                           f"body type {brand.body_pt:g}pt is below {MIN_BODY_PT:g}pt "
+                           "(RNIB Clear Print; 14pt is better)"))
+    return found
+
+
+# --- putting it together --------------------------------------------------------------------
+
+def _front_matter_blocks(source: Source) -> list[Block]:
+    """Title and summary, as a reader meets them before the body."""
+    found = []
+    for key in ("title", "summary"):
+        item = source.fields.get(key)
+        if item is not None and isinstance(item.value, str):
+            found.append(Block("front-matter", item.value, item.line))
+    return found
+
+
+def check_leaflet(path: Path, brand: Brand, today: datetime.date) -> LeafletReport:
+    """Every rule on one source; front-matter errors do not stop the body's checks."""
+    try:
+        source = read_source(path)
+    except LeafletError as exc:
+        return LeafletReport(path, None, None, list(exc.diagnostics))
+    findings: list[Diagnostic] = []
+    title = source.fields["title"].value if "title" in source.fields else None
+    try:
+        leaflet = leaflet_from_source(source, brand)
+    except LeafletError as exc:
+        findings.extend(exc.diagnostics)
+    else:
+        title = leaflet.title
+        findings += review_findings(leaflet, today) + missing_field_findings(leaflet)
+    body_blocks = list(blocks(source.body, source.body_line))
+    sentences = [s for block in body_blocks if block.kind != "heading"
+                 for s in block_sentences(block)]
+    figures = measure(sentences)
+    findings += image_findings(path, source.body, source.body_line)
+    findings += link_findings(path, source.body, source.body_line)
+    findings += readability_findings(path, figures, brand.target_grade, source.body_line)
+    findings += sentence_findings(path, sentences)
+    findings += acronym_findings(path, _front_matter_blocks(source) + body_blocks)
+    findings.sort(key=lambda d: d.line)
+    return LeafletReport(path, title if isinstance(title, str) else None, figures, findings)
+
+
+def check(sources: list[Path], brand: Brand, today: datetime.date) -> CheckReport:
+    """Check the brand, then every source found under sources."""
+    paths, missing = discover(sources)
+    reports = [LeafletReport(problem.path, None, None, [problem]) for problem in missing]
+    reports += [check_leaflet(path, brand, today) for path in paths]
+    return CheckReport(brand, brand_findings(brand), reports)
