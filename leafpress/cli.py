@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_BRAND, load_brand
-from .errors import Diagnostic, display_path
+from .errors import Diagnostic, display_path, error
 
 SOURCES = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 BRAND = click.option("--brand", "brand_path", type=click.Path(path_type=Path), default=DEFAULT_BRAND,
@@ -78,3 +78,45 @@ def check(sources: tuple[Path, ...], as_json: bool, strict: bool, brand_path: Pa
             click.echo(line)
     if report.failed(strict):
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--slug", help="File name without .md [default: from the title].")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=Path("leaflets"),
+              show_default=True, help="Where to write the new leaflet.")
+@BRAND
+def new(title: str, slug: str | None, folder: Path, brand_path: Path) -> None:
+    """Start a new leaflet called TITLE with every section a procedure leaflet needs."""
+    from .scaffold import new_leaflet
+
+    brand = load_brand(brand_path)
+    try:
+        path = new_leaflet(title, folder, brand, slug=slug)
+    except FileExistsError as exc:
+        _print(error("exists", Path(exc.filename), 0,
+                     "already exists; choose another --slug (nothing was changed)"))
+        raise SystemExit(1) from None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"created {display_path(path)}")
+    click.echo(f"next: edit it, then run `python generate.py build {display_path(path)}`")
+
+
+@main.command()
+@BRAND
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist"), show_default=True, help="The output folder to test.")
+def doctor(brand_path: Path, out: Path) -> None:
+    """Check that this machine can build leaflets, and say how to fix what is wrong."""
+    from .doctor import FAIL, diagnose
+
+    findings = diagnose(brand_path, out)
+    for finding in findings:
+        click.echo(f"{finding.status:<8} {finding.what}: {finding.detail}")
+        if finding.fix:
+            click.echo(f"{'':<8} fix: {finding.fix}")
+    if any(finding.status == FAIL for finding in findings):
+        click.echo("Something above blocks building leaflets.", err=True)
+        raise SystemExit(1)
+    click.echo("Ready to build leaflets.")

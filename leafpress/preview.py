@@ -1,0 +1,153 @@
+"""The live preview: serve the output folder on 127.0.0.1 and reload pages after each build."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+STATE_PATH = "/__leafpress__/state"
+SCRIPT_PATH = "/__leafpress__/reload.js"
+
+# Polls the build state; reloads when a build finishes, shows the last build's problems.
+RELOAD_JS = """\
+(function () {
+  var seen = null;
+  function show(problems) {
+    var box = document.getElementById("leafpress-problems");
+    if (!problems.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("section");
+      box.id = "leafpress-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;" +
+        "background:#fdf1f1;color:#1a1a1a;border-top:4px solid #a4161a;padding:12px 16px;" +
+        "font:15px/1.4 monospace;z-index:9999";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = "Last build: " + problems.length + " problem(s)";
+    box.appendChild(title);
+    problems.forEach(function (line) {
+      var row = document.createElement("div");
+      row.textContent = line;
+      box.appendChild(row);
+    });
+  }
+  function poll() {
+    fetch("%(state)s", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (state) {
+        if (seen !== null && state.generation !== seen) { location.reload(); return; }
+        seen = state.generation;
+        show(state.problems);
+      }).catch(function () {}).finally(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+""" % {"state": STATE_PATH}
+
+
+class BuildState:
+    """What the watcher last did; read by request threads, written by the watcher."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.generation = 0
+        self.problems: list[str] = []
+
+    def finished(self, problems: list[str]) -> None:
+        with self._lock:
+            self.generation += 1
+            self.problems = list(problems)
+
+    def as_json(self) -> bytes:
+        with self._lock:
+            return json.dumps({"generation": self.generation, "problems": self.problems}).encode()
+
+
+def _with_reload_script(page: str) -> str:
+    """Add the reload script to a page, and let its Content-Security-Policy allow it."""
+    def widen(match: re.Match) -> str:
+        policy = html.unescape(match[2])
+        for directive, source in (("script-src", "'self'"), ("connect-src", "'self'")):
+            if re.search(rf"(^|;)\s*{directive}\b", policy):
+                policy = re.sub(rf"((?:^|;)\s*{directive})", rf"\1 {source}", policy, count=1)
+            else:
+                policy += f"; {directive} {source}"
+        return f"{match[1]}{html.escape(policy, quote=True)}{match[3]}"
+
+    page = re.sub(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")',
+                  widen, page, flags=re.IGNORECASE)
+    tag = f'<script src="{SCRIPT_PATH}"></script>'
+    return page.replace("</body>", f"{tag}\n</body>") if "</body>" in page else page + tag
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    state: BuildState
+
+    def __init__(self, *args, state: BuildState, **kwargs):
+        self.state = state
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass  # the terminal is for build problems, not request logs
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        path = self.path.split("?", 1)[0]
+        if path == STATE_PATH:
+            return self._send(self.state.as_json(), "application/json")
+        if path == SCRIPT_PATH:
+            return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
+        if path.endswith("/") or path.endswith(".html"):
+            target = Path(self.translate_path(path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.is_file():
+                page = _with_reload_script(target.read_text(encoding="utf-8"))
+                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            if path == "/":
+                return self._send(_WAITING_PAGE.encode(), "text/html; charset=utf-8")
+        return super().do_GET()
+
+
+_WAITING_PAGE = _with_reload_script(
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview</title></head>"
+    "<body><p>No catalogue yet: the first build is running or has failed.</p></body></html>")
+
+
+class PreviewServer:
+    """A local web server for the output folder, on its own thread."""
+
+    def __init__(self, folder: Path, port: int, state: BuildState, host: str = "127.0.0.1"):
+        handler = partial(_Handler, directory=str(folder), state=state)
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
