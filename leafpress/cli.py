@@ -120,3 +120,25 @@ def doctor(brand_path: Path, out: Path) -> None:
         click.echo("Something above blocks building leaflets.", err=True)
         raise SystemExit(1)
     click.echo("Ready to build leaflets.")
+
+
+@main.command()
+@SOURCES
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist"), show_default=True, help="Folder for the PDFs and catalogue.")
+@BRAND
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port for the preview on 127.0.0.1.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: the number of CPUs].")
+def watch(sources: tuple[Path, ...], out: Path, brand_path: Path, port: int,
+          jobs: int | None) -> None:
+    """Build, preview on 127.0.0.1, and rebuild whatever changes until Ctrl-C."""
+    from .build import DEFAULT_SOURCES
+    from .watch import watch as run_watch
+
+    try:
+        run_watch(list(sources) or list(DEFAULT_SOURCES), out, brand_path, port, jobs,
+                  report=_print, say=click.echo)
+    except OSError as exc:  # the port is taken, most often
+        raise click.ClickException(f"cannot serve the preview on port {port}: {exc.strerror}")

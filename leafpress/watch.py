@@ -1,0 +1,86 @@
+"""`watch`: build, serve the preview, and rebuild whenever an input is saved."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import load_brand
+from .errors import ConfigError, Diagnostic, display_path
+from .files import PARTIAL_SUFFIX
+from .preview import BuildState, PreviewServer
+
+
+def watched_paths(sources: list[Path], brand_path: Path) -> list[Path]:
+    """Sources, the brand's folder (styles) and the templates: everything that changes a PDF."""
+    paths = [*sources, brand_path.parent]
+    try:
+        brand = load_brand(brand_path)
+        paths += [brand.templates, brand.styles, brand.logo.parent]
+    except ConfigError:
+        paths.append(brand_path.parent.parent / "templates")  # the default layout
+    unique = dict.fromkeys(p.resolve() for p in paths if p.exists())
+    # watchfiles watches folders recursively: drop any path inside another one.
+    return [p for p in unique if not any(p != q and p.is_relative_to(q) for q in unique)]
+
+
+def _ignore(out: Path) -> Callable[[object, str], bool]:
+    out = out.resolve()
+
+    def keep(change: object, path: str) -> bool:
+        name = Path(path).name
+        return not (Path(path).is_relative_to(out) or name.endswith(PARTIAL_SUFFIX)
+                    or name.startswith(".") or name.endswith("~"))
+
+    return keep
+
+
+def rebuild(sources: list[Path], out: Path, brand_path: Path, jobs: int | None,
+            report: Callable[[Diagnostic], None], say: Callable[[str], None]) -> list[str]:
+    """One build as `build` does it; return the problems as lines, never raise for bad input."""
+    from .build import build
+
+    problems: list[str] = []
+
+    def note(diagnostic: Diagnostic) -> None:
+        problems.append(str(diagnostic))
+        report(diagnostic)
+
+    try:
+        brand = load_brand(brand_path)  # read again: an edit to the brand takes effect
+    except ConfigError as exc:
+        note(exc.diagnostic)
+        return problems
+    result = build(sources, out, brand, formats=brand.formats, jobs=jobs, report=note)
+    say(f"built {len(result.written)} PDF(s), {len(result.failed)} failed")
+    return problems
+
+
+def watch(sources: list[Path], out: Path, brand_path: Path, port: int, jobs: int | None,
+          report: Callable[[Diagnostic], None], say: Callable[[str], None],
+          stop: threading.Event | None = None) -> None:
+    """Serve out on 127.0.0.1:port and rebuild on every change until Ctrl-C (or stop)."""
+    import watchfiles
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # we say what changed ourselves
+    out.mkdir(parents=True, exist_ok=True)
+    state = BuildState()
+    server = PreviewServer(out, port, state)
+    server.start()
+    say(f"Preview: {server.url}  (press Ctrl-C to stop)")
+    try:
+        state.finished(rebuild(sources, out, brand_path, jobs, report, say))
+        paths = watched_paths(sources, brand_path)
+        say("Watching " + ", ".join(display_path(p) for p in paths))
+        for changes in watchfiles.watch(*paths, watch_filter=_ignore(out), stop_event=stop,
+                                        raise_interrupt=False):
+            names = sorted({display_path(path) for _, path in changes})
+            say("changed: " + ", ".join(names))
+            state.finished(rebuild(sources, out, brand_path, jobs, report, say))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        say("Stopped.")
