@@ -40,6 +40,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    leaflets: list[Leaflet] = field(default_factory=list)  # every one that loaded, built or not
 
     @property
     def ok(self) -> bool:
@@ -132,6 +133,7 @@ def build(
         note(problem)
         result.failed.append(problem.path)
     leaflets, problems = load(paths, brand)
+    result.leaflets = leaflets
     for problem in problems:
         note(problem)
     result.failed.extend(dict.fromkeys(p.path for p in problems if p.severity == ERROR))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_BRAND, load_brand
-from .errors import Diagnostic, display_path
+from .errors import ERROR, Diagnostic, display_path
 
 SOURCES = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 BRAND = click.option("--brand", "brand_path", type=click.Path(path_type=Path), default=DEFAULT_BRAND,
@@ -46,8 +46,16 @@ def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, s
                        jobs=jobs, strict=strict, report=_print)
     for path in result.written:
         click.echo(f"wrote {display_path(path)}")
+    from .catalogue import write_catalogue
+
+    catalogue = write_catalogue(out, result.leaflets, brand, rebuilt=result.written,
+                                failed=result.failed)
+    for problem in catalogue.diagnostics:
+        _print(problem)
+    click.echo(f"wrote {display_path(catalogue.path)} ({len(catalogue.cards)} leaflet(s), "
+               f"{len(catalogue.thumbnails)} new thumbnail(s))")
     seconds = time.monotonic() - started
     click.echo(f"{len(result.written)} PDF(s) written, {len(result.failed)} leaflet(s) failed "
                f"in {seconds:.1f} s", err=bool(result.failed))
-    if result.failed:
+    if result.failed or any(d.severity == ERROR for d in catalogue.diagnostics):
         raise SystemExit(1)
