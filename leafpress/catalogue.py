@@ -368,9 +368,19 @@ def write_catalogue(
     try:
         logo = _copy_logo(brand, thumbs)
         page = render_page(result.cards, brand, today, logo)
+    except jinja2.TemplateNotFound as exc:
+        result.diagnostics.append(error("catalogue", brand.templates / exc.name, 0,
+                                        "cannot write the catalogue: file not found"))
+        return result
+    except jinja2.TemplateSyntaxError as exc:
+        result.diagnostics.append(error("catalogue", brand.templates / TEMPLATE, exc.lineno,
+                                        f"cannot write the catalogue: {exc.message}"))
+        return result
     except (OSError, ValueError, jinja2.TemplateError) as exc:
-        result.diagnostics.append(error("catalogue", brand.path, 0,
-                                        f"cannot write the catalogue: {exc}"))
+        where = Path(getattr(exc, "filename", None) or brand.path)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        result.diagnostics.append(error("catalogue", where, 0,
+                                        f"cannot write the catalogue: {reason}"))
         return result
     atomic_write(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
                                              indent=1, sort_keys=True).encode("utf-8"))
