@@ -21,7 +21,7 @@ VIEWS = {  # name: (width, height, device scale factor)
 
 
 def main(out: Path, shots: Path) -> None:
-    """Save one full-page PNG per view, one after typing a search, and one as printed."""
+    """Save a full-page PNG per view, then a search, no match, keyboard focus and print."""
     shots.mkdir(parents=True, exist_ok=True)
     index = (out / "index.html").resolve().as_uri()
     with sync_playwright() as playwright:
@@ -42,6 +42,10 @@ def main(out: Path, shots: Path) -> None:
         page.wait_for_timeout(400)
         page.screenshot(path=shots / "no-match.png")
         page.fill("#search", "")
+        page.focus("#search")
+        for _ in range(3):  # to the topics, then to the first PDF link: the focus ring
+            page.keyboard.press("Tab")
+        page.screenshot(path=shots / "focus.png")
         page.emulate_media(media="print")
         page.screenshot(path=shots / "print.png", full_page=True)
         page.pdf(path=shots / "print.pdf", format="A4")

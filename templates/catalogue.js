@@ -8,6 +8,7 @@
   if (!form || !list || !empty) { return; }  // no leaflets yet: nothing to filter
   var search = document.getElementById("search");
   var count = document.getElementById("count");
+  var live = document.getElementById("announce");
   var clear = document.getElementById("clear");
   var cards = Array.prototype.slice.call(list.querySelectorAll(".card"));
   var total = cards.length;
@@ -41,11 +42,12 @@
     list.hidden = shown === 0;
     var filtered = words.length > 0 || tag !== "";
     var text = filtered ? shown + " of " + total + plural(total) : total + plural(total);
+    count.textContent = text;
     // Polite and a little late, so a screen reader is not interrupted at every key.
     clearTimeout(announce);
     announce = setTimeout(function () {
-      if (count.textContent.trim() !== text) { count.textContent = text; }
-    }, 250);
+      if (live.textContent !== text) { live.textContent = text; }
+    }, 500);
   }
 
   // A leaflet whose review date passed after the page was made is overdue today.
@@ -94,4 +96,5 @@
   window.addEventListener("pageshow", apply);
   markOverdue();
   apply();
+  clearTimeout(announce);  // nothing to announce while the page loads
 }());

@@ -113,7 +113,9 @@ def test_typing_filters_the_cards_and_the_count_says_so(visit):
     expect(page.locator("#empty")).to_be_visible()
     expect(page.locator("#empty h2")).to_have_text("No leaflets match")
     expect(count).to_have_text("0 of 4 leaflets")
-    assert count.get_attribute("aria-live") == "polite"
+    live = page.locator("#announce")  # what a screen reader hears, once typing stops
+    assert live.get_attribute("aria-live") == "polite" and live.get_attribute("role") == "status"
+    expect(live).to_have_text("0 of 4 leaflets")
     page.click("text=Show all leaflets")
     expect(page.locator(".card:visible")).to_have_count(4)
     expect(page.locator("#search")).to_be_focused()
