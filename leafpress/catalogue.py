@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from . import __version__
 from .build import SUFFIXES, output_name
 from .config import Brand
 from .errors import Diagnostic, error, warning
-from .files import atomic_write
+from .files import atomic_write, remove_partials
 from .model import Leaflet
 from .render import environment
 
@@ -256,16 +257,23 @@ def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
 
 def _thumbnail(stem: str, cover: Path, thumbs: Path, rebuilt: set[Path], result: CatalogueResult,
                ) -> str | None:
-    """Render the cover's page 1 unless its thumbnail is newer than the PDF already."""
+    """Render the cover's page 1 unless its thumbnail is newer than the PDF already.
+
+    Thumbnails skip fsync (most of their cost): one lost in a crash is empty or missing,
+    and either is rendered again by the next build.
+    """
     thumb = thumbs / f"{stem}{THUMB_SUFFIX}"
     try:
-        fresh = (cover.resolve() not in rebuilt
-                 and thumb.stat().st_mtime_ns >= cover.stat().st_mtime_ns)
+        stat = thumb.stat()
+        fresh = (cover.resolve() not in rebuilt and stat.st_size > 0
+                 and stat.st_mtime_ns >= cover.stat().st_mtime_ns)
     except OSError:
         fresh = False
     if not fresh:
         try:
-            atomic_write(thumb, render_thumbnail(cover))
+            stamp = cover.stat().st_mtime_ns
+            atomic_write(thumb, render_thumbnail(cover), durable=False)  # a cache: see above
+            os.utime(thumb, ns=(stamp, stamp))  # the PDF's time: exact even if its clock differs
         except Exception as exc:  # noqa: BLE001 - a card without a picture is still useful
             result.diagnostics.append(warning("catalogue", cover, 0,
                                               f"cannot make a thumbnail: {exc}"))
@@ -355,6 +363,7 @@ def write_catalogue(
     rebuilt_paths = {Path(p).resolve() for p in rebuilt}
     failed_sources = {str(Path(p).resolve()) for p in failed}
     record = _read_record(thumbs / RECORD)
+    remove_partials(thumbs)  # left by a build that was killed
 
     for name, colour in (("primary", brand.primary), ("accent", brand.accent)):
         if contrast(colour) < MIN_CONTRAST:

@@ -145,6 +145,15 @@ def test_thumbnails_are_rendered_again_only_for_rebuilt_or_newer_pdfs(site, bran
     assert sorted(t.name for t in fourth.thumbnails) == [
         "lumbar-discectomy-recovery.webp", "minimally-invasive-spine-surgery.webp"]
 
+    # A crash can leave an empty thumbnail (they are written without fsync) and a temp file.
+    (out / THUMBS / "preparing-for-spinal-surgery.webp").write_bytes(b"")
+    (out / THUMBS / ".preparing-for-spinal-surgery.webp.x1.partial").write_bytes(b"half")
+    fifth = write_catalogue(out, leaflets, brand)
+    assert [t.name for t in fifth.thumbnails] == ["preparing-for-spinal-surgery.webp"]
+    assert sorted(p.name for p in (out / THUMBS).iterdir()) == [
+        "brand-logo.svg", "catalogue.json", "lumbar-discectomy-recovery.webp",
+        "minimally-invasive-spine-surgery.webp", "preparing-for-spinal-surgery.webp"]
+
 
 def test_page_count_follows_a_pdf_that_changed(site, brand):
     out, leaflets = site
@@ -156,6 +165,20 @@ def test_page_count_follows_a_pdf_that_changed(site, brand):
     page, _ = cards_of(out)
     assert page.find("a", cls="format-large-print").find("span", cls="format-details").text \
         == f"7 pages, {kilobytes(extra)}"
+
+
+def test_a_damaged_pdf_is_listed_with_a_warning_and_no_picture(site, brand):
+    out, leaflets = site
+    (out / "preparing-for-spinal-surgery.pdf").write_bytes(b"%PDF-1.7 cut short")
+    result = write_catalogue(out, leaflets, brand)
+    assert sorted((d.severity, d.path.name, d.message.split(":")[0]) for d in result.diagnostics) == [
+        ("warning", "preparing-for-spinal-surgery.pdf", "cannot make a thumbnail"),
+        ("warning", "preparing-for-spinal-surgery.pdf", "cannot read the page count")]
+    _, cards = cards_of(out)
+    card = next(c for c in cards if c.attrs["data-stem"] == "preparing-for-spinal-surgery")
+    assert card.find("img") is None
+    assert card.find("span", cls="format-details").text == "1 KB"
+    assert not (out / THUMBS / "preparing-for-spinal-surgery.webp").exists()
 
 
 def test_csp_allows_only_the_page_own_style_and_script_by_hash(site, brand):
