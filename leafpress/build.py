@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Brand
 from .errors import ERROR, Diagnostic, LeafletError, error, warning
@@ -14,6 +15,9 @@ from .files import atomic_write, remove_partials
 from .model import Leaflet, leaflet_from_source
 from .source import read_source
 from .workers import run_jobs
+
+if TYPE_CHECKING:
+    from .catalogue import CatalogueResult
 
 DEFAULT_SOURCES = (Path("leaflets"),)
 DEFAULT_OUT = Path("dist")
@@ -41,10 +45,14 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    leaflets: list[Leaflet] = field(default_factory=list)  # every one that loaded, built or not
+    catalogue: CatalogueResult | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Every leaflet built and the catalogue written without an error."""
+        return not self.failed and not any(
+            d.severity == ERROR for d in (self.catalogue.diagnostics if self.catalogue else []))
 
 
 def discover(sources: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -128,8 +136,11 @@ def build(
     strict: bool = False,
     report: Callable[[Diagnostic], None] = lambda d: None,
     on_written: Callable[[Path, object], None] = lambda p, r: None,
+    catalogue: bool = True,
 ) -> BuildResult:
-    """Build every source in every format into out; a bad leaflet never stops the rest."""
+    """Build every source in every format into out, then its catalogue page.
+
+    A bad leaflet never stops the rest."""
     result = BuildResult()
 
     def note(diagnostic: Diagnostic) -> None:
@@ -141,6 +152,7 @@ def build(
         note(problem)
         result.failed.append(problem.path)
     leaflets, problems = load(paths, brand, strict)
+    result.leaflets = leaflets
     for problem in problems:
         note(problem)
     result.failed.extend(dict.fromkeys(p.path for p in problems if p.severity == ERROR))
@@ -168,6 +180,13 @@ def build(
         result.written.append(job.target)
         on_written(job.target, rendered)
     result.failed = list(dict.fromkeys(result.failed))
+    if catalogue:
+        from .catalogue import write_catalogue
+
+        result.catalogue = write_catalogue(out, result.leaflets, brand, rebuilt=result.written,
+                                           failed=result.failed)
+        for problem in result.catalogue.diagnostics:
+            note(problem)
     return result
 
 

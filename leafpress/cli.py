@@ -47,10 +47,13 @@ def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, s
                        jobs=jobs, strict=strict, report=_print)
     for path in result.written:
         click.echo(f"wrote {display_path(path)}")
+    catalogue = result.catalogue
+    click.echo(f"wrote {display_path(catalogue.path)} ({len(catalogue.cards)} leaflet(s), "
+               f"{len(catalogue.thumbnails)} new thumbnail(s))")
     seconds = time.monotonic() - started
     click.echo(f"{len(result.written)} PDF(s) written, {len(result.failed)} leaflet(s) failed "
-               f"in {seconds:.1f} s", err=bool(result.failed))
-    if result.failed:
+               f"in {seconds:.1f} s", err=not result.ok)
+    if not result.ok:
         raise SystemExit(1)
 
 

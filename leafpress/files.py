@@ -9,21 +9,27 @@ from pathlib import Path
 PARTIAL_SUFFIX = ".partial"  # never .pdf, so nobody mistakes a temp file for a leaflet
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data to path through a temp file in the same folder, fsync, rename."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write data to path through a temp file in the same folder, fsync, rename.
+
+    durable=False skips the fsyncs (readers still never see half a file): for caches such
+    as thumbnails that are made again when lost, where fsync is most of the cost.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    if durable:
+        _fsync_folder(path.parent)
 
 
 def _fsync_folder(folder: Path) -> None:

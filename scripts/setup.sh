@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what leafpress needs on Debian 12 / Ubuntu: system libraries, then a venv.
 #   bash scripts/setup.sh          # to build leaflets
-#   bash scripts/setup.sh --test   # also the test tools (poppler, qpdf, zbar, Chromium)
+#   bash scripts/setup.sh --test   # also the test tools (poppler, qpdf, zbar, Chromium, fonts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 extras=()
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(qpdf zbar-tools chromium)
+  # Chromium runs the catalogue's browser tests through Playwright (which is told where it
+  # is: never `playwright install`); its fonts are only a Recommends, so name them.
+  packages+=(qpdf zbar-tools chromium fonts-liberation fonts-dejavu-core)
   extras=(".[test]")
 else
   extras=(".")
