@@ -15,6 +15,10 @@ from leafpress.config import load_brand
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "leaflets"
 CASES = Path(__file__).resolve().parent / "cases"
+# Debian's Chromium, driven by Playwright (whose own browser download cannot work offline).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,8 @@ from playwright.sync_api import expect, sync_playwright
 from leafpress.build import build
 from leafpress.catalogue import INDEX, THUMBS, write_catalogue
 
-from .conftest import SAMPLES, write_leaflet
+from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, write_leaflet
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
 OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults with neck pain.\n"
            "reviewed: 2019-03-01\nreview_due: 2021-03-01\ntags: [neck, exercise]")
 
