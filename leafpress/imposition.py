@@ -27,10 +27,10 @@ def impose_booklet(pdf: bytes) -> bytes:
     """Impose an A5 PDF as a booklet of A4 landscape sheets; blank pages pad it to a multiple of 4.
 
     The document's title, author, subject, keywords, dates and language are kept. The tag
-    tree is not: two pages share a sheet, so the booklet is for printing, not for reading
-    on screen (the A4 and large-print PDFs are the accessible ones).
+    tree and link annotations are not: two pages share a sheet, so the booklet is for
+    printing, not for reading on screen (the A4 and large-print PDFs are the accessible ones).
     """
-    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -46,17 +46,21 @@ def impose_booklet(pdf: bytes) -> bytes:
 
     writer = PdfWriter()
     writer.pdf_header = reader.pdf_header  # same PDF version as the A5 original (1.7)
+    forms = [_as_form(page, writer) for page in pages]
     for left, right in sheet_order(count):
-        sheet = writer.add_blank_page(*SHEET)
+        drawing = []
+        xobjects = {}
         for number, x in ((left, left_x), (right, left_x + width)):
             if number > len(pages):
                 continue  # a blank padding page
-            page = pages[number - 1]
-            box = page.mediabox
+            box = pages[number - 1].mediabox
             dx = x + (width - float(box.width)) / 2 - float(box.left)
             dy = (SHEET[1] - float(box.height)) / 2 - float(box.bottom)
-            sheet.merge_transformed_page(page, Transformation().translate(dx, dy))
-        sheet.compress_content_streams()
+            drawing.append(f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm /P{number} Do Q")
+            xobjects[NameObject(f"/P{number}")] = forms[number - 1]
+        sheet = writer.add_blank_page(*SHEET)
+        sheet[NameObject("/Resources")] = _dictionary({"/XObject": _dictionary(xobjects)})
+        sheet[NameObject("/Contents")] = writer._add_object(_stream("\n".join(drawing).encode()))
 
     info = reader.metadata or {}
     producer = str(info.get("/Producer", "")).strip()
@@ -72,3 +76,35 @@ def impose_booklet(pdf: bytes) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _as_form(page, writer):
+    """The page as a Form XObject in writer: its drawing unparsed, its resources shared."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else ArrayObject()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    form = _stream(b"\n".join(stream.get_object().get_data() for stream in streams))
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in page.mediabox)
+    for key in ("/Resources", "/Group"):
+        if key in page:
+            # Cloning through one writer copies each shared font or image only once.
+            form[NameObject(key)] = page[key].clone(writer)
+    return writer._add_object(form)
+
+
+def _stream(data: bytes):
+    from pypdf.generic import DecodedStreamObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream.flate_encode()
+
+
+def _dictionary(entries: dict):
+    from pypdf.generic import DictionaryObject, NameObject
+
+    return DictionaryObject({NameObject(key): value for key, value in entries.items()})
