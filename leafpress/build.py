@@ -115,14 +115,14 @@ def _line_for(leaflet: Leaflet, message: str) -> int:
 
 def _render_in_worker(brand: Brand) -> Callable[[Job], object]:
     """Set-up run once per worker process: renderers are built lazily per format."""
+    from .formats import render_leaflet
     from .pdf import Renderer
-    from .render import render_html
 
     renderers: dict[str, Renderer] = {}
 
     def handle(job: Job):
         renderer = renderers.get(job.fmt) or renderers.setdefault(job.fmt, Renderer(brand, job.fmt))
-        return renderer.render(render_html(job.leaflet, brand, job.fmt), job.leaflet.path.parent)
+        return render_leaflet(renderer, job.leaflet, brand, job.fmt)
 
     return handle
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_BRAND, load_brand
+from .config import DEFAULT_BRAND, FORMAT_NAMES, load_brand
 from .errors import Diagnostic, display_path, error
 
 SOURCES = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
@@ -36,15 +36,18 @@ def main() -> None:
 @STRICT
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: the number of CPUs].")
+@click.option("--format", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, "all"]),
+              help="Output format; repeat for several, or 'all' [default: the brand's formats].")
 def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, strict: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, formats: tuple[str, ...]) -> None:
     """Build PDFs from SOURCES (.md files or folders; default: leaflets/)."""
     from .build import DEFAULT_SOURCES, build as run_build
 
     brand = load_brand(brand_path)
+    chosen = FORMAT_NAMES if "all" in formats else tuple(f for f in FORMAT_NAMES if f in formats)
     started = time.monotonic()
-    result = run_build(list(sources) or list(DEFAULT_SOURCES), out, brand, formats=brand.formats,
-                       jobs=jobs, strict=strict, report=_print)
+    result = run_build(list(sources) or list(DEFAULT_SOURCES), out, brand,
+                       formats=chosen or brand.formats, jobs=jobs, strict=strict, report=_print)
     for path in result.written:
         click.echo(f"wrote {display_path(path)}")
     catalogue = result.catalogue

@@ -13,8 +13,9 @@ PDF_VARIANT = "pdf/ua-1"
 
 def brand_css(brand: Brand) -> str:
     """The brand's values as CSS custom properties (validated hex and numbers only)."""
+    # --brand-body-size stays the brand's own, for formats that change --body-size.
     return (f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-            f"--body-size: {brand.body_pt:g}pt; }}")
+            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; }}")
 
 
 def format_stylesheet(brand: Brand, fmt: str) -> Path:

@@ -13,6 +13,7 @@ from . import __version__
 from .config import Brand
 from .markup import to_html
 from .model import Leaflet
+from .qr import qr_data_uri
 
 TEMPLATE = "leaflet.html.j2"
 
@@ -52,5 +53,6 @@ def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | 
         body=Markup(to_html(leaflet.body)),
         logo_url=brand.logo.as_uri(),
         generator=f"leafpress {__version__}",
+        qr_code=qr_data_uri(leaflet.url) if leaflet.url else None,
         **(extras or {}),
     )

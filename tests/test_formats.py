@@ -1,0 +1,415 @@
+"""Large print and the A5 booklet as they come off the printer: sizes, order, type, QR codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pypdf
+import pytest
+from PIL import Image
+
+from leafpress.build import build
+from leafpress.markup import to_html
+from leafpress.model import leaflet_from_source
+from leafpress.source import read_source
+
+from .conftest import SAMPLES, normalise, pdf_text
+from .test_pdf_output import sentences, without_link_addresses
+
+MM = 72 / 25.4
+A4_PORTRAIT = (210 * MM, 297 * MM)
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+A5_WIDTH = 148 * MM
+STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
+LONG = "lumbar-discectomy-recovery"  # 12 booklet pages: three sheets
+FOOTER_PAGE = re.compile(r"Page (\d+) of (\d+)")
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory, brand):
+    """Every sample built as large print and as a booklet, once for this module."""
+    out = tmp_path_factory.mktemp("formats")
+    result = build([SAMPLES], out, brand, formats=("large-print", "booklet"), jobs=2)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return out
+
+
+def leaflet(brand, stem):
+    return leaflet_from_source(read_source(SAMPLES / f"{stem}.md"), brand)
+
+
+def words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, text) of each word on a 1-based page, top-left origin, points."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    return [(float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")),
+             w.text or "") for w in root.iter("{http://www.w3.org/1999/xhtml}word")]
+
+
+def footers(side_words, x_from: float, x_to: float) -> list[str]:
+    """The "Page X of Y" labels whose words lie between x_from and x_to, as text."""
+    half = sorted((w for w in side_words if x_from <= w[0] and w[2] <= x_to), key=lambda w: (w[1], w[0]))
+    return FOOTER_PAGE.findall(" ".join(w[4] for w in half))
+
+
+def text_runs(path: Path) -> list[tuple[int, float, float, float, str]]:
+    """(page, font size in points as printed, x, baseline y from the bottom, text) of each run."""
+    reader = pypdf.PdfReader(path)
+    runs = []
+    for number, page in enumerate(reader.pages, 1):
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                a, b, c, d, e, f = _multiply(tm, cm)
+                runs.append((number, round(size * abs(a * d - b * c) ** 0.5, 2), e, f, text))
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _multiply(m, n):
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
+
+
+def picture_labels() -> set[str]:
+    """Words drawn inside the samples' pictures: they scale with the picture, not the type."""
+    labels = set()
+    for svg in SAMPLES.glob("images/*.svg"):
+        for element in ElementTree.parse(svg).iter():
+            if element.tag.rsplit("}", 1)[-1] in ("text", "tspan"):
+                labels.update(part.strip() for part in (element.text, element.tail) if part and part.strip())
+    return labels
+
+
+def body_runs(path: Path, bottom_margin_mm: float):
+    """Text runs above the bottom margin, outside pictures: the leaflet's own type."""
+    pictures = picture_labels()
+    return [run for run in text_runs(path)
+            if run[3] > bottom_margin_mm * MM and run[4].strip() not in pictures]
+
+
+# ---- Page sizes and counts ----
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_large_print_pages_are_a4_portrait(formats, stem):
+    for page in pypdf.PdfReader(formats / f"{stem}-large-print.pdf").pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_PORTRAIT, abs=0.1)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_booklet_sheets_are_a4_landscape_and_carry_every_page_once(formats, stem):
+    path = formats / f"{stem}-booklet.pdf"
+    reader = pypdf.PdfReader(path)
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_LANDSCAPE, abs=0.01)
+    labels = FOOTER_PAGE.findall(normalise(pdf_text(path)))
+    total = int(labels[0][1])
+    assert total % 4 == 0 and total >= 4
+    assert len(reader.pages) == total // 2  # two sides per sheet, two pages per side
+    assert sorted(int(x) for x, _ in labels) == list(range(1, total + 1))
+    assert {y for _, y in labels} == {str(total)}
+
+
+def test_the_long_sample_is_a_booklet_of_more_than_one_sheet(formats):
+    labels = FOOTER_PAGE.findall(pdf_text(formats / f"{LONG}-booklet.pdf"))
+    assert int(labels[0][1]) >= 8
+
+
+# ---- Booklet imposition, read back from where the text is ----
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_booklet_pages_are_in_saddle_stitch_order(formats, stem):
+    path = formats / f"{stem}-booklet.pdf"
+    reader = pypdf.PdfReader(path)
+    n = 2 * len(reader.pages)
+    centre = A4_LANDSCAPE[0] / 2
+    seen = []
+    for side in range(len(reader.pages)):
+        side_words = words(path, side + 1)
+        seen.append((footers(side_words, 0, centre), footers(side_words, centre, A4_LANDSCAPE[0])))
+    expected = []
+    for i in range(n // 4):  # LEAFLET-GUIDE.md: front n-2i | 2i+1, back 2i+2 | n-2i-1
+        expected += [(n - 2 * i, 2 * i + 1), (2 * i + 2, n - 2 * i - 1)]
+    assert seen == [([(str(left), str(n))], [(str(right), str(n))]) for left, right in expected]
+
+
+def test_booklet_pages_are_centred_and_text_stays_10mm_from_the_fold_and_edges(formats):
+    path = formats / f"{LONG}-booklet.pdf"
+    width, height = A4_LANDSCAPE
+    gap = (width - 2 * A5_WIDTH) / 2  # 0.5 mm each side
+    for side in range(1, len(pypdf.PdfReader(path).pages) + 1):
+        side_words = words(path, side)
+        for x0, y0, x1, y1, text in side_words:
+            fold = width / 2 - x1 if x1 <= width / 2 else x0 - width / 2
+            assert fold >= 10 * MM, f"{text!r} on or near the fold on side {side}"
+            assert min(x0, y0, width - x1, height - y1) >= 10 * MM, f"{text!r} too near the edge"
+        # The footer starts at the A5 page's 12 mm margin, on both halves.
+        refs = sorted(x0 for x0, _, _, _, text in side_words if text == "Ref")
+        assert refs == pytest.approx([gap + 12 * MM, gap + A5_WIDTH + 12 * MM], abs=0.2)
+
+
+@pytest.mark.parametrize("fmt", ["a4", "large-print"])
+def test_a4_text_stays_10mm_inside_the_page(built_samples, formats, fmt):
+    for stem in STEMS:
+        path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+        width, height = A4_PORTRAIT
+        for page in range(1, len(pypdf.PdfReader(path).pages) + 1):
+            for x0, y0, x1, y1, text in words(path, page):
+                assert min(x0, y0, width - x1, height - y1) >= 10 * MM, f"{path.name} p{page}: {text!r}"
+
+
+def test_notes_pages_pad_the_booklet_just_before_the_back_cover(formats, brand):
+    path = formats / f"{LONG}-booklet.pdf"
+    reader = pypdf.PdfReader(path)
+    centre = A4_LANDSCAPE[0] / 2
+    pages: dict[int, str] = {}
+    for side in range(1, len(reader.pages) + 1):
+        side_words = words(path, side)
+        for x_from, x_to in ((0, centre), (centre, A4_LANDSCAPE[0])):
+            half = [w for w in side_words if x_from <= w[0] and w[2] <= x_to]
+            text = " ".join(w[4] for w in sorted(half, key=lambda w: (w[1], w[0])))
+            pages[int(FOOTER_PAGE.search(text)[1])] = text
+    n = len(pages)
+    notes = [number for number, text in pages.items() if "Notes / questions to ask" in text]
+    assert 1 <= len(notes) <= 3
+    assert notes == list(range(n - len(notes), n))  # the pages before the back cover
+    assert "Contact us" in pages[n] and brand.disclaimer in normalise(pages[n])
+    assert brand.disclaimer not in normalise(pages[n - len(notes) - 1])
+
+
+@pytest.mark.parametrize("fmt", ["large-print", "booklet"])
+def test_every_sentence_of_the_long_sample_is_in_the_format(formats, brand, fmt):
+    pages = printed_pages(formats / f"{LONG}-{fmt}.pdf", fmt)
+    in_order = sorted(pages, key=lambda text: int(FOOTER_PAGE.search(text)[1]))
+    text = normalise(without_link_addresses(" ".join(in_order)))
+    flat = text.replace("-", "")
+    missing = [s for s in sentences(leaflet(brand, LONG).body) if s.replace("-", "") not in flat]
+    assert not missing
+
+
+# ---- Type sizes measured on the page ----
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_large_print_body_is_18pt_and_nothing_but_the_footer_is_under_16pt(formats, stem):
+    runs = body_runs(formats / f"{stem}-large-print.pdf", bottom_margin_mm=28)
+    by_size = Counter()
+    for _, size, _, _, text in runs:
+        by_size[size] += len(text)
+    body_size = by_size.most_common(1)[0][0]
+    assert body_size >= 18
+    small = [(size, text) for _, size, _, _, text in runs if size < 16]
+    assert not small
+    footer = [run for run in text_runs(formats / f"{stem}-large-print.pdf") if run[3] <= 28 * MM]
+    assert footer and min(size for _, size, _, _, _ in footer) >= 12
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_booklet_text_is_at_least_11pt_on_paper(formats, stem):
+    runs = body_runs(formats / f"{stem}-booklet.pdf", bottom_margin_mm=20)
+    by_size = Counter()
+    for _, size, _, _, text in runs:
+        by_size[size] += len(text)
+    assert by_size.most_common(1)[0][0] >= 11.5
+    assert min(by_size) >= 11
+
+
+# ---- Print rules: headings, callouts, table rows ----
+
+def page_bottoms(path: Path, fmt: str) -> list[tuple[float, str]]:
+    """For each printed page, the size and text of its lowest line above the footer."""
+    margin = {"a4": 24, "large-print": 28, "booklet": 20}[fmt]
+    lowest: dict[tuple[int, int], tuple[float, float, str]] = {}
+    for page, size, x, y, text in body_runs(path, margin):
+        half = int(x >= A4_LANDSCAPE[0] / 2) if fmt == "booklet" else 0
+        key = (page, half)
+        if key not in lowest or y < lowest[key][0] - 0.5:
+            lowest[key] = (y, size, text)
+        elif abs(y - lowest[key][0]) <= 0.5:
+            lowest[key] = (y, max(size, lowest[key][1]), lowest[key][2] + text)
+    return [(size, text) for _, size, text in lowest.values()]
+
+
+@pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
+def test_no_page_ends_with_a_heading(built_samples, formats, brand, fmt):
+    body = {"a4": brand.body_pt, "large-print": 18, "booklet": 12}[fmt]
+    for stem in STEMS:
+        path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+        for size, text in page_bottoms(path, fmt):
+            if text.strip() == "Notes / questions to ask":
+                continue  # a page of ruled lines to write on: its heading is its only text
+            assert size <= body * 1.05, f"{path.name}: page ends with a heading: {text!r}"
+
+
+class _Groups(HTMLParser):
+    """Text of each callout box and of each table row, from the leaflet's HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.callouts: list[str] = []
+        self.rows: list[list[str]] = []
+        self._depth = 0  # inside a callout: nesting depth of <div>
+        self._cell = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class", "") or ""
+        if tag == "div" and (self._depth or "admonition" in classes.split()):
+            if not self._depth:
+                self.callouts.append("")
+            self._depth += 1
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+            self._cell = True
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._depth:
+            self._depth -= 1
+        elif tag in ("td", "th"):
+            self._cell = False
+
+    def handle_data(self, data):
+        if self._depth:
+            self.callouts[-1] += data
+        if self._cell:
+            self.rows[-1][-1] += data
+
+
+def printed_pages(path: Path, fmt: str) -> list[str]:
+    """Text of every printed page (each half of a booklet sheet side), without list bullets."""
+    reader = pypdf.PdfReader(path)
+    if fmt != "booklet":
+        texts = [pdf_text(path, n) for n in range(1, len(reader.pages) + 1)]
+    else:
+        texts = [subprocess.run(
+                    ["pdftotext", "-enc", "UTF-8", "-f", str(side), "-l", str(side), "-x", str(x),
+                     "-y", "0", "-W", str(int(A4_LANDSCAPE[0] / 2)), "-H", "600", str(path), "-"],
+                    check=True, capture_output=True, text=True).stdout
+                 for side in range(1, len(reader.pages) + 1) for x in (0, int(A4_LANDSCAPE[0] / 2))]
+    return [normalise(text.replace("\u2022", " ")) for text in texts]
+
+
+@pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
+def test_callouts_and_table_rows_are_never_split(built_samples, formats, brand, fmt):
+    checked = 0
+    for stem in STEMS:
+        path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+        pages = printed_pages(path, fmt)
+        groups = _Groups()
+        groups.feed(to_html(leaflet(brand, stem).body))
+        for callout in groups.callouts:
+            assert any(normalise(callout) in page for page in pages), f"{path.name}: split {callout!r}"
+            checked += 1
+        for row in groups.rows:
+            cells = [normalise(cell) for cell in row if cell.strip()]
+            assert any(all(cell in page for cell in cells) for page in pages), f"{path.name}: split {cells}"
+            checked += 1
+    assert checked >= 20
+
+
+# ---- QR code ----
+
+def qr_page(path: Path, fmt: str) -> int:
+    """The page (or sheet side) that carries the back matter: the last page, or the first sheet."""
+    return 1 if fmt == "booklet" else len(pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
+def test_qr_code_scans_to_the_leaflet_url_and_is_at_least_25mm(built_samples, formats, brand, fmt,
+                                                               tmp_path):
+    stem = LONG
+    url = leaflet(brand, stem).url
+    path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+    page = qr_page(path, fmt)
+    dpi = 150
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(page),
+                    "-l", str(page), str(path), str(tmp_path / "page")], check=True)
+    png = tmp_path / "page.png"
+    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True)
+    assert scanned.returncode == 0, scanned.stderr
+    assert scanned.stdout.strip() == url
+    # The code is the only pure black on the page (text ink is #1a1a1a): measure its extent.
+    image = Image.open(png)
+    box = image.point(lambda v: 255 if v < 8 else 0).getbbox()
+    assert box is not None
+    width_mm = (box[2] - box[0]) / dpi * 25.4
+    height_mm = (box[3] - box[1]) / dpi * 25.4
+    assert width_mm >= 25 and height_mm >= 25 and abs(width_mm - height_mm) < 1
+    text = normalise(pdf_text(path, page))
+    assert "Scan to read this leaflet online" in text
+    # The address breaks only after a slash, never at a hyphen the reader has to type.
+    assert "www.example.org/leaflets/lumbar-discectomy-recovery" in text.replace("/ ", "/")
+
+
+def test_qr_code_is_a_figure_with_alt_text(built_samples, brand):
+    reader = pypdf.PdfReader(built_samples / f"{LONG}.pdf")
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert "QR code that opens this leaflet online at www.example.org/leaflets/" \
+           "lumbar-discectomy-recovery" in alts
+
+
+def test_a_leaflet_without_url_has_no_qr_code(built_samples, tmp_path):
+    stem = "preparing-for-spinal-surgery"  # its front matter has no url
+    path = built_samples / f"{stem}.pdf"
+    assert "Scan to read" not in pdf_text(path)
+    last = str(len(pypdf.PdfReader(path).pages))
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", last, "-l", last,
+                    str(path), str(tmp_path / "page")], check=True)
+    scanned = subprocess.run(["zbarimg", "--quiet", str(tmp_path / "page.png")], capture_output=True)
+    assert scanned.returncode == 4 and not scanned.stdout  # 4: no barcode found
+
+
+# ---- Metadata ----
+
+@pytest.mark.parametrize("fmt", ["large-print", "booklet"])
+def test_metadata_and_language_are_kept(formats, brand, fmt):
+    item = leaflet(brand, LONG)
+    reader = pypdf.PdfReader(formats / f"{LONG}-{fmt}.pdf")
+    meta = reader.metadata
+    assert (meta.title, meta.author, meta.subject) == (item.title, item.author, item.summary)
+    assert meta["/Keywords"] == ", ".join(item.tags)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    fonts = subprocess.run(["pdffonts", str(formats / f"{LONG}-{fmt}.pdf")], check=True,
+                           capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(row.split()[-5:-3] == ["yes", "yes"] for row in fonts)
+
+
+def test_large_print_is_tagged_pdf_ua(formats):
+    root = pypdf.PdfReader(formats / f"{LONG}-large-print.pdf").trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_data()
+
+
+def test_booklet_asks_the_printer_for_short_edge_duplex_at_actual_size(formats):
+    root = pypdf.PdfReader(formats / f"{LONG}-booklet.pdf").trailer["/Root"]
+    assert root["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipShortEdge"
+    assert root["/ViewerPreferences"]["/PrintScaling"] == "/None"
+    # Not tagged any more (two pages share a sheet), so it must not claim PDF/UA.
+    assert "/Metadata" not in root and "/StructTreeRoot" not in root
+
+
+def test_every_format_rebuilds_byte_identical(formats, brand, tmp_path):
+    result = build([SAMPLES / f"{LONG}.md"], tmp_path, brand, formats=("large-print", "booklet"), jobs=1)
+    assert result.ok
+    for fmt in ("large-print", "booklet"):
+        name = f"{LONG}-{fmt}.pdf"
+        assert (tmp_path / name).read_bytes() == (formats / name).read_bytes()
