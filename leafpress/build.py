@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +11,10 @@ from pathlib import Path
 from .config import Brand
 from .errors import ERROR, Diagnostic, LeafletError, error, warning
 from .files import atomic_write, remove_partials
+from .manifest import Entry, Manifest, environment_key, leaflet_key
 from .model import Leaflet, leaflet_from_source
+from .progress import Progress
+from .shards import in_shard
 from .source import read_source
 from .workers import run_jobs
 
@@ -38,6 +42,7 @@ class BuildResult:
     """What a build did, for the CLI's summary and exit code."""
 
     written: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -119,15 +124,28 @@ def build(
     strict: bool = False,
     report: Callable[[Diagnostic], None] = lambda d: None,
     on_written: Callable[[Path, object], None] = lambda p, r: None,
+    force: bool = False,
+    shard: tuple[int, int] | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Build every source in every format into out; a bad leaflet never stops the rest."""
+    """Build every source in every format into out; a bad leaflet never stops the rest.
+
+    PDFs whose inputs are unchanged since the manifest recorded them are left alone (unless
+    force); with shard=(K, N) only the K-th of N stable slices of the sources is built.
+    """
     result = BuildResult()
+    progress = progress or Progress()
 
     def note(diagnostic: Diagnostic) -> None:
         result.diagnostics.append(diagnostic)
         report(diagnostic)
 
+    def replay(job: Job, messages: tuple[str, ...] | list[str]) -> None:
+        for message in messages:
+            note(warning("resource", job.leaflet.path, _line_for(job.leaflet, message), message))
+
     paths, missing = discover(sources)
+    paths = [path for path in paths if in_shard(path.stem, shard)]
     for problem in missing:
         note(problem)
         result.failed.append(problem.path)
@@ -137,28 +155,53 @@ def build(
     result.failed.extend(dict.fromkeys(p.path for p in problems if p.severity == ERROR))
 
     out.mkdir(parents=True, exist_ok=True)
-    remove_partials(out)
-    work = [Job(leaflet, fmt, out / output_name(leaflet.stem, fmt))
-            for leaflet in leaflets for fmt in formats]
+    manifest = Manifest.load(out, shard)
+    for problem in manifest.problems:
+        note(problem)
+    environment = environment_key(brand)
+    work: list[tuple[Job, str]] = []
+    for leaflet in leaflets:
+        for fmt in formats:
+            job = Job(leaflet, fmt, out / output_name(leaflet.stem, fmt))
+            key = leaflet_key(environment, leaflet, fmt)
+            entry = None if force else manifest.current(job.target, key)
+            # Under --strict a PDF built with warnings must be re-checked (and refused).
+            if entry and not (strict and entry.warnings):
+                replay(job, entry.warnings)
+                result.up_to_date.append(job.target)
+            else:
+                work.append((job, key))
+    # Only our own targets' temp files: another shard may be writing into this folder now.
+    targets = [job.target.name for job, _ in work] + [p.name for p in result.up_to_date]
+    remove_partials(out, [*targets, manifest.own_name])
+
+    keys = {job.target: key for job, key in work}
+    progress.start(len(work))
     workers = jobs or os.cpu_count() or 1
-    for outcome in run_jobs(((job, job) for job in work), lambda: _render_in_worker(brand), workers):
+    for outcome in run_jobs(((job, job) for job, _ in work), lambda: _render_in_worker(brand),
+                            workers):
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
             note(error("render", source, 0, outcome.error))
             result.failed.append(source)
+            progress.advance(job.target, False)
             continue
         rendered = outcome.result
-        for message in rendered.warnings:
-            note(warning("resource", source, _line_for(job.leaflet, message), message))
+        replay(job, rendered.warnings)
         if strict and rendered.warnings:
             note(error("strict", source, 0, f"not written ({job.target.name}): warnings with --strict"))
             result.failed.append(source)
+            progress.advance(job.target, False)
             continue
         atomic_write(job.target, rendered.pdf)
+        manifest.record(job.target, Entry(
+            source=source.as_posix(), format=job.fmt, key=keys[job.target],
+            pdf=hashlib.sha256(rendered.pdf).hexdigest(), warnings=tuple(rendered.warnings)))
         result.written.append(job.target)
+        progress.advance(job.target, True)
         on_written(job.target, rendered)
+    if result.written:
+        manifest.save()
     result.failed = list(dict.fromkeys(result.failed))
     return result
-
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"  # never .pdf, so nobody mistakes a temp file for a leaflet
@@ -34,12 +35,18 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_partials(folder: Path) -> int:
-    """Delete temp files a killed build left behind; return how many."""
+def remove_partials(folder: Path, names: Iterable[str] | None = None) -> int:
+    """Delete temp files a killed build left behind (only those for `names`, if given)."""
     if not folder.is_dir():
         return 0
+    wanted = None if names is None else {f".{name}." for name in names}
     count = 0
     for temp in folder.glob(f".*{PARTIAL_SUFFIX}"):
+        # A temp name is ".<target>.<random>.partial": match its target exactly.
+        if wanted is not None and not any(temp.name.startswith(p) and
+                                          "." not in temp.name[len(p):-len(PARTIAL_SUFFIX)]
+                                          for p in wanted):
+            continue
         temp.unlink(missing_ok=True)
         count += 1
     return count

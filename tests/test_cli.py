@@ -29,7 +29,7 @@ def test_build_writes_one_pdf_per_source_and_exits_0(project, run):
     write_leaflet(project / "leaflets" / "sub", "second.md", GOOD)
     result = run("build")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (project / "dist").iterdir()) == ["first.pdf", "second.pdf"]
+    assert sorted(p.name for p in (project / "dist").glob("*.pdf")) == ["first.pdf", "second.pdf"]
     assert len(pypdf.PdfReader(project / "dist" / "first.pdf").pages) == 1
 
 
