@@ -177,6 +177,10 @@ def build(
 
     keys = {job.target: key for job, key in work}
     progress.start(len(work))
+    if work:
+        from .pdf import preload
+
+        preload()
     workers = jobs or os.cpu_count() or 1
     for outcome in run_jobs(((job, job) for job, _ in work), lambda: _render_in_worker(brand),
                             workers):
