@@ -132,9 +132,10 @@ def generate(folder: Path, count: int) -> list[Path]:
 
 @dataclass
 class Run:
-    """One measured process: wall seconds and the peak RSS of it or any of its children."""
+    """One measured process: wall seconds, CPU seconds and peak RSS (its own or a child's)."""
 
     seconds: float
+    cpu: float
     peak_mb: float
     stdout: str
 
@@ -152,13 +153,14 @@ def measure(args: list[str], env: dict | None = None) -> Run:
         if process.returncode != 0:
             raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, args))}\n"
                              f"{err.read().decode()}")
-        return Run(seconds, usage.ru_maxrss / 1024, out.read().decode())
+        return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                   out.read().decode())
 
 
 def best(runs: list[Run]) -> Run:
     """The fastest run (least disturbed by other load), with the highest peak memory seen."""
     fastest = min(runs, key=lambda run: run.seconds)
-    return Run(fastest.seconds, max(run.peak_mb for run in runs), fastest.stdout)
+    return Run(fastest.seconds, fastest.cpu, max(run.peak_mb for run in runs), fastest.stdout)
 
 
 def main() -> None:
@@ -189,28 +191,29 @@ def main() -> None:
            "--brand", str(BRAND)]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     load_before = os.getloadavg()[0]
-    j1, j2, floor, floor_loop = [], [], [], []
-    for attempt in range(repeat):  # interleaved, so that other load hits all alike
+    pandoc_files = sources[: options.pandoc]
+    j1, j2, floor, floor_loop, noop, edits, pandocs = [], [], [], [], [], [], []
+    for attempt in range(repeat):  # each round measures everything, so load hits all alike
         j1.append(measure([*cli, "-o", str(work / f"j1-{attempt}"), "--jobs", "1"]))
-        j2.append(measure([*cli, "-o", str(work / f"j2-{attempt}"), "--jobs", "2"]))
-        run = measure([sys.executable, str(ROOT / "bench" / "floor.py"), str(html),
-                       str(work / f"floor-{attempt}"), str(BRAND)])
-        floor.append(run)
-        floor_loop.append(float(run.stdout.strip()))
-    out = work / "j2-0"
-    noop = [measure([*cli, "-o", str(out), "--jobs", "2"]) for _ in range(repeat)]
-    edits = []
-    for attempt in range(repeat):
+        out = work / f"j2-{attempt}"
+        j2.append(measure([*cli, "-o", str(out), "--jobs", "2"]))
+        noop.append(measure([*cli, "-o", str(out), "--jobs", "2"]))
+        assert noop[-1].stdout.startswith(f"0 built, {count} up to date"), noop[-1].stdout
         edited = sources[attempt * 7 % count]
         edited.write_text(edited.read_text() + f"\nEdited for the benchmark ({attempt}).\n")
         edits.append(measure([*cli, "-o", str(out), "--jobs", "2"]))
         assert edits[-1].stdout.startswith("[1/1] wrote"), edits[-1].stdout
-    pandoc_files = sources[: options.pandoc]
-    (work / "pandoc").mkdir()
-    pandoc_runs = [measure(["pandoc", str(path), "-o", str(work / "pandoc" / f"{path.stem}.pdf"),
-                            "--pdf-engine=weasyprint"], env) for path in pandoc_files]
-    pandoc = Run(sum(r.seconds for r in pandoc_runs), max(r.peak_mb for r in pandoc_runs), "")
-
+        run = measure([sys.executable, str(ROOT / "bench" / "floor.py"), str(html),
+                       str(work / f"floor-{attempt}"), str(BRAND)])
+        floor.append(run)
+        floor_loop.append(float(run.stdout.strip()))
+        folder = work / f"pandoc-{attempt}"
+        folder.mkdir()
+        runs = [measure(["pandoc", str(path), "-o", str(folder / f"{path.stem}.pdf"),
+                         "--pdf-engine=weasyprint"], env) for path in pandoc_files]
+        pandocs.append(Run(sum(r.seconds for r in runs), sum(r.cpu for r in runs),
+                           max(r.peak_mb for r in runs), ""))
+    pandoc = best(pandocs)
     j1, j2, floor, noop, edit = best(j1), best(j2), best(floor), best(noop), best(edits)
     pages = [int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
                  .stdout.split("Pages:")[1].split()[0]) for pdf in sorted(out.glob("*.pdf"))]
@@ -227,8 +230,9 @@ def main() -> None:
           f"{subprocess.run(['pandoc', '--version'], capture_output=True, text=True).stdout.split(chr(10))[0]}; "
           f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print()
-    print("| Run | Total (s) | Per leaflet (ms) | Peak memory per process (MB) |")
-    print("|---|---:|---:|---:|")
+    print("| Run | Wall (s) | Per leaflet (ms) | CPU (s) | CPU per leaflet (ms) "
+          "| Peak memory per process (MB) |")
+    print("|---|---:|---:|---:|---:|---:|")
     rows = [
         ("leafpress build --jobs 1", j1, per["j1"]),
         ("leafpress build --jobs 2", j2, per["j2"]),
@@ -239,12 +243,16 @@ def main() -> None:
         ("one leaflet edited, rebuild (--jobs 2)", edit, None),
     ]
     for name, run, each in rows:
+        files = len(pandoc_files) if run is pandoc else count
         each_text = f"{each:.1f}" if each is not None else "–"
-        print(f"| {name} | {run.seconds:.2f} | {each_text} | {run.peak_mb:.0f} |")
+        cpu_each = f"{run.cpu / files * 1000:.1f}" if each is not None else "–"
+        print(f"| {name} | {run.seconds:.2f} | {each_text} | {run.cpu:.2f} | {cpu_each} "
+              f"| {run.peak_mb:.0f} |")
     print()
     floor_each = floor_loop and min(floor_loop) / count * 1000
-    print(f"(The floor's render loop alone, without Python start-up and imports: "
-          f"{floor_each:.1f} ms per leaflet.)")
+    print(f"The floor's render loop alone, without Python start-up and imports: "
+          f"{floor_each:.1f} ms per leaflet. CPU is user + system time of the process and its "
+          f"workers; on a busy machine it shows the work done when wall time cannot.")
     print()
     peak = max(run.peak_mb for run in (j1, j2, noop, edit))
     checks = [
