@@ -72,7 +72,9 @@ def leaflet_text(index: int, rng: random.Random) -> str:
     if index % 3 == 0:
         image = "![A drawing of the spine seen from the side](images/spine-regions.svg)\n\n"
     elif index % 5 == 1:
-        image = "![A photograph of the clinic's day surgery ward](images/ward.png)\n\n"
+        image = "![A photograph of the clinic's day surgery ward](images/ward.jpg)\n\n"
+    elif index % 7 == 2:
+        image = "![A diagram of the three steps: check-in, operation, recovery](images/steps.png)\n\n"
     return f"""---
 title: Having {topic} ({index:03d})
 summary: For adults who have been offered {topic}. It explains what happens and how you will recover.
@@ -112,16 +114,25 @@ tags: [surgery, bench]
 
 def generate(folder: Path, count: int) -> list[Path]:
     """Write count leaflets and their images into folder; return the sources."""
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     images = folder / "images"
     images.mkdir(parents=True)
     shutil.copy(ROOT / "leaflets" / "images" / "spine-regions.svg", images)
     rng = random.Random(1)
-    picture = Image.new("RGB", (640, 360))
-    picture.putdata([(150 + x * 60 // 640, 170 + y * 50 // 360, 200 + rng.randrange(30))
-                     for y in range(360) for x in range(640)])
-    picture.save(images / "ward.png", optimize=True)
+    # A photograph is a JPEG (WeasyPrint embeds it as it is); a diagram is a flat-colour PNG.
+    photo = Image.new("RGB", (640, 360))
+    photo.putdata([(150 + x * 60 // 640, 170 + y * 50 // 360, 200 + rng.randrange(30))
+                   for y in range(360) for x in range(640)])
+    photo.save(images / "ward.jpg", quality=85)
+    diagram = Image.new("RGB", (600, 160), "white")
+    draw = ImageDraw.Draw(diagram)
+    for step in range(3):
+        draw.rounded_rectangle((20 + step * 200, 40, 160 + step * 200, 120), 12,
+                               fill=(0, 103, 127), outline=(0, 60, 75), width=3)
+        if step < 2:
+            draw.line((165 + step * 200, 80, 215 + step * 200, 80), fill=(80, 80, 80), width=5)
+    diagram.save(images / "steps.png", optimize=True)
     sources = []
     for index in range(count):
         path = folder / f"bench-{index:03d}.md"
@@ -221,7 +232,7 @@ def main() -> None:
            (("j1", j1), ("j2", j2), ("floor", floor))}
     per["pandoc"] = pandoc.seconds / len(pandoc_files) * 1000
 
-    with_images = sum(1 for i in range(count) if i % 3 == 0 or i % 5 == 1)
+    with_images = sum(1 for i in range(count) if i % 3 == 0 or i % 5 == 1 or i % 7 == 2)
     print(f"leafpress benchmark, {datetime.date.today()}: {count} leaflets "
           f"({statistics.mean(pages):.1f} pages on average, {with_images} with an image); "
           f"fastest of {repeat} runs")
