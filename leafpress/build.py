@@ -51,6 +51,14 @@ class BuildResult:
         return not self.failed
 
 
+def default_jobs() -> int:
+    """Worker count when --jobs is not given: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1  # a container's CPU set, not the host's
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def discover(sources: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand folders into their .md files (recursively, sorted); report missing paths."""
     found: list[Path] = []
@@ -189,7 +197,7 @@ def build(
         from .pdf import preload
 
         preload()
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or default_jobs()
     for outcome in run_jobs(((job, job) for job, _ in work), lambda: _render_in_worker(brand),
                             workers):
         job: Job = outcome.key
@@ -214,6 +222,10 @@ def build(
         progress.advance(job.target, True)
         on_written(job.target, rendered)
     if result.written:
-        manifest.save()
+        try:
+            manifest.save()
+        except OSError as exc:  # the PDFs are fine; the next build just redoes them
+            note(warning("manifest", out / manifest.own_name, 0,
+                         f"could not record the build: {exc.strerror}"))
     result.failed = list(dict.fromkeys(result.failed))
     return result

@@ -190,6 +190,13 @@ def test_a_corrupt_manifest_means_a_full_rebuild(site):
         assert problems[0].endswith("; its PDFs are rebuilt")
         assert sorted(read_entries(manifest)) == ["alpha.pdf", "beta.pdf", "gamma.pdf"]
     assert run().written == []
+    # Even a manifest that cannot be written is no reason to fail: the PDFs are all there.
+    manifest.unlink()
+    manifest.mkdir()
+    result = run()
+    assert result.ok and names(result.written) == ["alpha.pdf", "beta.pdf", "gamma.pdf"]
+    assert [d.message.split(":")[0] for d in result.diagnostics] == \
+        ["ignoring the build manifest", "could not record the build"]
 
 
 def test_a_manifest_entry_never_vouches_for_a_pdf_from_other_inputs(site):
