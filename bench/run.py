@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/run.py --leaflets 100
 
-Generates N two-page leaflets (some with an SVG or PNG image) in bench/out/, then times,
-each as its own process: leafpress --jobs 1 and --jobs 2 (fresh output folders), the engine
-floor (bench/floor.py), a `pandoc --pdf-engine=weasyprint` loop over a subset, a no-op
-rebuild and a one-leaflet edit. Prints one Markdown table and the targets. Not a test: the
-numbers depend on the machine and its load.
+Generates N two-page leaflets (about half with an SVG drawing, a JPEG photo or a PNG
+diagram) in bench/out/, then, in each of --repeat rounds, times as separate processes:
+leafpress --jobs 1 and --jobs 2 (fresh output folders), a no-op rebuild, a one-leaflet edit,
+the engine floor (bench/floor.py) and a `pandoc --pdf-engine=weasyprint` loop over a subset.
+The fastest round counts. Prints the results and the targets as Markdown tables. Not a test:
+the numbers depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -236,9 +237,11 @@ def main() -> None:
     print(f"leafpress benchmark, {datetime.date.today()}: {count} leaflets "
           f"({statistics.mean(pages):.1f} pages on average, {with_images} with an image); "
           f"fastest of {repeat} runs")
+    pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True,
+                                    text=True).stdout.splitlines()[0]
     print(f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
           f"Python {platform.python_version()}, WeasyPrint {metadata.version('weasyprint')}, "
-          f"{subprocess.run(['pandoc', '--version'], capture_output=True, text=True).stdout.split(chr(10))[0]}; "
+          f"{pandoc_version}; "
           f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print()
     print("| Run | Wall (s) | Per leaflet (ms) | CPU (s) | CPU per leaflet (ms) "

@@ -58,7 +58,7 @@ def test_concurrent_shard_processes_share_one_folder(project):
          "-o", str(out), "-j", "1"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True) for k in range(1, count + 1)]
     outputs = [process.communicate(timeout=300) for process in processes]
-    for process, (stdout, stderr) in zip(processes, outputs):
+    for process, (_, stderr) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, stderr
         assert "Traceback" not in stderr
 
