@@ -186,6 +186,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder")
     options = parser.parse_args()
     count, repeat = options.leaflets, options.repeat
+    for tool in ("pandoc", "pdfinfo"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"bench: needs {tool}: apt-get install pandoc poppler-utils")
 
     work = options.out.resolve()
     shutil.rmtree(work, ignore_errors=True)
