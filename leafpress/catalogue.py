@@ -22,7 +22,7 @@ from . import __version__
 from .build import SUFFIXES, output_name
 from .config import Brand
 from .errors import Diagnostic, error, warning
-from .files import atomic_write, remove_partials
+from .files import atomic_write, remove_partials, write_if_changed
 from .model import Leaflet
 from .render import environment
 
@@ -286,9 +286,7 @@ def _thumbnail(stem: str, cover: Path, thumbs: Path, rebuilt: set[Path], result:
 def _copy_logo(brand: Brand, thumbs: Path) -> str:
     """Copy the brand's logo beside the thumbnails (only when it changed)."""
     target = thumbs / f"brand-logo{brand.logo.suffix.lower()}"
-    data = brand.logo.read_bytes()
-    if not target.is_file() or target.read_bytes() != data:
-        atomic_write(target, data)
+    write_if_changed(target, brand.logo.read_bytes())
     return f"{THUMBS}/{target.name}"
 
 
@@ -417,8 +415,8 @@ def write_catalogue(
         result.diagnostics.append(error("catalogue", where, 0,
                                         f"cannot write the catalogue: {reason}"))
         return result
-    atomic_write(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
-                                             indent=1, sort_keys=True).encode("utf-8"))
-    atomic_write(result.path, page.encode("utf-8"))
+    write_if_changed(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
+                                                 indent=1, sort_keys=True).encode("utf-8"))
+    write_if_changed(result.path, page.encode("utf-8"))
     log.debug("catalogue: %d cards, %d thumbnails", len(result.cards), len(result.thumbnails))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +20,17 @@ STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors."
 
 def _print(diagnostic: Diagnostic) -> None:
     click.echo(str(diagnostic), err=True)
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    from .shards import parse_shard
+
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,24 +50,29 @@ def main() -> None:
               help="Worker processes [default: the number of CPUs].")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, "all"]),
               help="Output format; repeat for several, or 'all' [default: the brand's formats].")
+@click.option("--shard", metavar="K/N", callback=_shard,
+              help="Build only the K-th of N stable slices of the sources (for CI matrices).")
 def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, strict: bool,
-          jobs: int | None, formats: tuple[str, ...]) -> None:
+          jobs: int | None, formats: tuple[str, ...], shard: tuple[int, int] | None) -> None:
     """Build PDFs from SOURCES (.md files or folders; default: leaflets/)."""
     from .build import DEFAULT_SOURCES, build as run_build
+    from .progress import progress_for
 
     brand = load_brand(brand_path)
     chosen = FORMAT_NAMES if "all" in formats else tuple(f for f in FORMAT_NAMES if f in formats)
     started = time.monotonic()
+    progress = progress_for(sys.stdout, sys.stderr)
     result = run_build(list(sources) or list(DEFAULT_SOURCES), out, brand,
-                       formats=chosen or brand.formats, jobs=jobs, strict=strict, report=_print)
-    for path in result.written:
-        click.echo(f"wrote {display_path(path)}")
-    catalogue = result.catalogue
-    click.echo(f"wrote {display_path(catalogue.path)} ({len(catalogue.cards)} leaflet(s), "
-               f"{len(catalogue.thumbnails)} new thumbnail(s))")
+                       formats=chosen or brand.formats, jobs=jobs, strict=strict,
+                       report=progress.note, force=force, shard=shard, progress=progress,
+                       catalogue=shard is None)  # shards run at once: the catalogue comes after
+    progress.finish()
     seconds = time.monotonic() - started
-    click.echo(f"{len(result.written)} PDF(s) written, {len(result.failed)} leaflet(s) failed "
-               f"in {seconds:.1f} s", err=not result.ok)
+    click.echo(f"{len(result.written)} built, {len(result.up_to_date)} up to date, "
+               f"{len(result.failed)} failed in {seconds:.1f} s", err=not result.ok)
+    if catalogue := result.catalogue:
+        click.echo(f"catalogue: {display_path(catalogue.path)} ({len(catalogue.cards)} "
+                   f"leaflet(s), {len(catalogue.thumbnails)} new thumbnail(s))")
     if not result.ok:
         raise SystemExit(1)
 

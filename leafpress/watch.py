@@ -54,7 +54,8 @@ def rebuild(sources: list[Path], out: Path, brand_path: Path, jobs: int | None,
         note(exc.diagnostic)
         return problems
     result = build(sources, out, brand, formats=brand.formats, jobs=jobs, report=note)
-    say(f"built {len(result.written)} PDF(s), {len(result.failed)} failed")
+    say(f"{len(result.written)} built, {len(result.up_to_date)} up to date, "
+        f"{len(result.failed)} failed")
     return problems
 
 

@@ -89,14 +89,19 @@ def run_jobs(
     if not pending:
         return
     context = multiprocessing.get_context("fork")
+    # Never more workers than jobs: each one pays WeasyPrint's import.
     pool = [_Worker(context, setup, memory_limit) for _ in range(max(1, min(workers, len(pending))))]
+
+    def feed(worker: _Worker) -> None:
+        if worker.job is None and pending:
+            key, payload = pending.pop()
+            worker.conn.send((key, payload))
+            worker.job = (key, time.monotonic() + timeout)
+
     try:
-        while pending or any(worker.job for worker in pool):
-            for worker in pool:
-                if worker.job is None and pending:
-                    key, payload = pending.pop()
-                    worker.conn.send((key, payload))
-                    worker.job = (key, time.monotonic() + timeout)
+        for worker in pool:
+            feed(worker)
+        while any(worker.job for worker in pool):
             busy = [worker for worker in pool if worker.job]
             soonest = min(worker.job[1] for worker in busy)
             ready = wait([worker.conn for worker in busy], max(0.0, soonest - time.monotonic()))
@@ -113,9 +118,13 @@ def run_jobs(
                         pool[index] = _replace(worker, context, setup, memory_limit)
                     else:
                         worker.job = None
+                    # Hand out the next job before the caller writes this result, so the
+                    # worker renders while the parent does its I/O.
+                    feed(pool[index])
                     yield outcome
                 elif time.monotonic() >= deadline:
                     pool[index] = _replace(worker, context, setup, memory_limit)
+                    feed(pool[index])
                     yield Outcome(key, error=f"took longer than {timeout:g} seconds to render; stopped")
     finally:
         for worker in pool:

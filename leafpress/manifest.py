@@ -1,0 +1,209 @@
+"""Incremental builds: which PDFs are current, from a manifest of input keys and PDF hashes."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .config import Brand
+from .errors import Diagnostic, warning
+from .files import atomic_write
+from .model import Leaflet
+
+MANIFEST = ".leafpress-manifest.json"
+SHARD_MANIFEST = ".leafpress-manifest.shard-{k}-of-{n}.json"
+MANIFEST_GLOB = ".leafpress-manifest*.json"
+SCHEMA = 1  # bump when the key recipe changes: every PDF is then rebuilt once
+# Distributions whose upgrades can change a PDF. Versions come from package metadata so that
+# a no-op build never pays WeasyPrint's import.
+DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
+
+# Image references an author can write in Markdown: ![alt](path "title"), [id]: path, <img src>.
+_INLINE_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+def image_references(body: str) -> list[str]:
+    """Local file references in a Markdown body (URLs with a scheme are left out)."""
+    found = [*_INLINE_IMAGE.findall(body), *_REFERENCE.findall(body), *_HTML_IMAGE.findall(body)]
+    local = [ref for ref in found if not urlsplit(ref).scheme and not ref.startswith("#")]
+    return list(dict.fromkeys(local))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, or a marker naming why it has none."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except IsADirectoryError:
+        return "folder"
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+def tree_digest(folder: Path) -> str:
+    """SHA-256 over every file below folder: relative names and bytes, in sorted order."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = Path(root, name)
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _relative_to(value: object, folder: Path) -> object:
+    # Paths inside the brand's folder are hashed relative to it, so moving a checkout keeps keys.
+    if isinstance(value, Path):
+        return os.path.relpath(value, folder)
+    if isinstance(value, dict):
+        return {k: _relative_to(v, folder) for k, v in value.items()}
+    return value
+
+
+def environment_key(brand: Brand) -> str:
+    """Hash of everything shared by all leaflets: brand, templates, styles, fonts, versions."""
+    parts = {
+        "schema": SCHEMA,
+        "versions": {name: _version(name) for name in DISTRIBUTIONS},
+        # The engine's own code: an edit to it during development must not leave stale PDFs.
+        "code": tree_digest(Path(__file__).parent),
+        "brand": _relative_to(dataclasses.asdict(brand), brand.folder),
+        "brand_file": file_digest(brand.path),
+        "logo": file_digest(brand.logo),
+        "templates": tree_digest(brand.templates),
+        "styles": tree_digest(brand.styles),  # CSS, fonts and usually the logo
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def leaflet_key(environment: str, leaflet: Leaflet, fmt: str) -> str:
+    """Hash of everything that makes one PDF: the environment, the parsed source, its images."""
+    folder = leaflet.path.parent
+    # The parsed leaflet is exactly what gets rendered (hashing it rather than re-reading the
+    # file means an edit saved mid-build cannot be recorded against the older PDF).
+    parsed = repr(dataclasses.replace(leaflet, path=Path(leaflet.path.name)))
+    images = {ref: file_digest(folder / unquote(ref.split("?")[0])) for ref in
+              image_references(leaflet.body)}
+    parts = [environment, fmt, parsed, json.dumps(images, sort_keys=True)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PDF as last built: from which inputs (key), with which bytes (pdf hash)."""
+
+    source: str
+    format: str
+    key: str
+    pdf: str
+    warnings: tuple[str, ...] = ()
+
+
+def _entry(raw: object) -> Entry:
+    if not isinstance(raw, dict):
+        raise ValueError("an entry is not an object")
+    values = {name: raw.get(name) for name in ("source", "format", "key", "pdf")}
+    if not all(isinstance(value, str) for value in values.values()):
+        raise ValueError("an entry lacks source, format, key or pdf")
+    warnings = raw.get("warnings", [])
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise ValueError("an entry's warnings are not a list of text")
+    return Entry(**values, warnings=tuple(warnings))
+
+
+def read_entries(path: Path) -> dict[str, Entry]:
+    """Entries of one manifest file; ValueError if it is not one this version wrote."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot be read ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict) or data.get("leafpress-manifest") != SCHEMA:
+        raise ValueError("not a leafpress manifest of this version")
+    entries = data.get("entries")
+    if not isinstance(entries, dict):
+        raise ValueError("no entries")
+    return {str(name): _entry(raw) for name, raw in entries.items()}
+
+
+def manifest_name(shard: tuple[int, int] | None) -> str:
+    """This build's own manifest file: one per shard, so concurrent shards never share one."""
+    return SHARD_MANIFEST.format(k=shard[0], n=shard[1]) if shard else MANIFEST
+
+
+@dataclass
+class Manifest:
+    """What every manifest in an output folder knows, and what this build will write to its own.
+
+    An entry states a fact: "the PDF whose SHA-256 is `pdf` was made from inputs `key`". A PDF is
+    current only if the file on disk still has that hash and its inputs still have that key, so
+    entries from any manifest (another shard's, an older one) can be trusted together.
+    """
+
+    folder: Path
+    own_name: str
+    known: dict[str, list[Entry]] = field(default_factory=dict)
+    own: dict[str, Entry] = field(default_factory=dict)
+    own_bytes: bytes | None = None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, folder: Path, shard: tuple[int, int] | None = None) -> Manifest:
+        """Read every manifest in folder; an unreadable one is reported and ignored."""
+        manifest = cls(folder, manifest_name(shard))
+        for path in sorted(folder.glob(MANIFEST_GLOB)):
+            try:
+                entries = read_entries(path)
+            except ValueError as exc:
+                manifest.problems.append(warning(
+                    "manifest", path, 0, f"ignoring the build manifest: {exc}; its PDFs are rebuilt"))
+                continue
+            if path.name == manifest.own_name:
+                manifest.own = dict(entries)
+                manifest.own_bytes = path.read_bytes()
+            for name, entry in entries.items():
+                manifest.known.setdefault(name, []).append(entry)
+        return manifest
+
+    def current(self, target: Path, key: str) -> Entry | None:
+        """The entry saying target is up to date for key, if the PDF on disk matches it."""
+        candidates = [e for e in self.known.get(target.name, []) if e.key == key]
+        if not candidates:
+            return None
+        actual = file_digest(target)
+        return next((entry for entry in candidates if entry.pdf == actual), None)
+
+    def record(self, target: Path, entry: Entry) -> None:
+        """Remember a PDF this build wrote."""
+        self.own[target.name] = entry
+        self.known[target.name] = [entry]
+
+    def save(self) -> bool:
+        """Write this build's manifest atomically if it changed; return whether it wrote."""
+        kept = {name: entry for name, entry in sorted(self.own.items())
+                if (self.folder / name).is_file()}
+        data = {"leafpress-manifest": SCHEMA,
+                "entries": {name: {**dataclasses.asdict(entry), "warnings": list(entry.warnings)}
+                            for name, entry in kept.items()}}
+        payload = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
+        if payload == self.own_bytes:
+            return False
+        atomic_write(self.folder / self.own_name, payload)
+        self.own_bytes = payload
+        return True
