@@ -18,7 +18,7 @@ from .model import Leaflet, leaflet_from_source
 from .progress import Progress
 from .shards import in_shard
 from .source import read_source
-from .workers import run_jobs
+from .workers import JOB_TIMEOUT, MEMORY_LIMIT, run_jobs
 
 if TYPE_CHECKING:
     from .catalogue import CatalogueResult
@@ -117,9 +117,11 @@ def _line_for(leaflet: Leaflet, message: str) -> int:
         lines = leaflet.path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 0
-    for token in message.split():
-        name = token.rsplit("/", 1)[-1]
-        if len(name) > 3:
+    # The resource comes last ("...: images/x.png"); only a path or a file name, not a
+    # word like "image", may stand for it.
+    for token in reversed(message.split()):
+        name = token.strip(".,;:()'\"").rsplit("/", 1)[-1]
+        if len(name) > 3 and ("." in name or "/" in token):
             for number, line in enumerate(lines, 1):
                 if name in line:
                     return number
@@ -161,12 +163,15 @@ def build(
     shard: tuple[int, int] | None = None,
     progress: Progress | None = None,
     catalogue: bool = True,
+    timeout: float = JOB_TIMEOUT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> BuildResult:
     """Build every source in every format into out, then its catalogue page.
 
     A bad leaflet never stops the rest. PDFs whose inputs are unchanged since the manifest
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
-    slices of the sources is built.
+    slices of the sources is built. Each leaflet renders within timeout seconds and
+    memory_limit bytes of address space, or fails alone.
     """
     result = BuildResult()
     progress = progress or Progress()
@@ -219,7 +224,7 @@ def build(
         preload()
     workers = jobs or default_jobs()
     for outcome in run_jobs(((job, job) for job, _ in work), lambda: _render_in_worker(brand),
-                            workers):
+                            workers, timeout, memory_limit):
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:

@@ -6,6 +6,8 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
+from .limits import MAX_TABLE_SPAN
+
 # Callout kinds authors may use with admonition syntax: !!! important "Title".
 CALLOUTS = ("important", "urgent", "note", "tip", "warning")
 
@@ -23,6 +25,10 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "abbr": {"title"},
 }
+# The only link targets a PDF keeps. Anything else (other.md, /etc/passwd, #top, //host)
+# would become a file:// link holding an absolute local path: it prints as plain text.
+LINK_SCHEMES = ("https:", "mailto:", "tel:")
+
 ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUTS},
     "p": {"admonition-title"},
@@ -31,7 +37,8 @@ ALLOWED_CLASSES = {
 
 
 class _PrintTweaks(Treeprocessor):
-    """Demote '#' headings below the leaflet's title; class links whose text is their URL."""
+    """Demote '#' headings below the leaflet's title; class links whose text is their URL;
+    turn links to anything but https:, mailto: and tel: into plain text."""
 
     def run(self, root):
         for heading in root.iter("h1"):
@@ -39,6 +46,10 @@ class _PrintTweaks(Treeprocessor):
         for link in root.iter("a"):
             text = "".join(link.itertext()).strip()
             href = link.get("href", "")
+            if not is_kept_link(href):
+                link.tag = "span"
+                link.attrib.clear()
+                continue
             # The print CSS shows a link's address after it, unless the text already is it.
             if text and href.removeprefix("mailto:").rstrip("/") in (
                     text.rstrip("/"), f"https://{text}".rstrip("/")):
@@ -59,6 +70,20 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+def is_kept_link(href: str) -> bool:
+    """Whether a link target survives into the PDF (https:, mailto:, tel: only)."""
+    return href.strip().lower().startswith(LINK_SCHEMES)
+
+
+def _filter(tag: str, attribute: str, value: str) -> str | None:
+    # url_schemes alone lets relative hrefs through; raw-HTML links need the same rule.
+    if tag == "a" and attribute == "href" and not is_kept_link(value):
+        return None
+    if attribute in ("colspan", "rowspan"):
+        return str(min(int(value), MAX_TABLE_SPAN)) if value.strip().isdigit() else None
+    return value
+
+
 def sanitise(html: str) -> str:
     """Keep only the allow-listed tags, attributes, classes and https/mailto links."""
     return nh3.clean(
@@ -69,6 +94,7 @@ def sanitise(html: str) -> str:
         url_schemes={"https", "mailto", "tel"},
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_filter,
     )
 
 

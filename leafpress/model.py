@@ -10,6 +10,7 @@ from typing import Any
 
 from .config import LANG_TAG, Brand
 from .errors import Diagnostic, LeafletError, error
+from .limits import nesting_problems
 from .source import Source, is_date
 from .suggest import did_you_mean
 
@@ -121,6 +122,7 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
     if reviewed and due and due <= reviewed:
         problems.append(error("bad-value", source.path, source.fields["review_due"].line,
                               "'review_due' must be after 'reviewed'"))
+    problems += nesting_problems(source.path, source.body, source.body_line)
     if problems:
         raise LeafletError(problems)
     return Leaflet(

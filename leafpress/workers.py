@@ -43,6 +43,9 @@ def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_l
             conn.send(Outcome(key, result=handle(payload)))
         except MemoryError:
             conn.send(Outcome(key, error="ran out of memory while rendering"))
+        except RecursionError:  # nesting the source checks could not see, e.g. **********
+            conn.send(Outcome(key, error="nested too deeply to render: flatten the lists, "
+                                         "quotes, emphasis or HTML tags inside each other"))
         except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
             detail = traceback.format_exception_only(exc)[-1].strip()
             conn.send(Outcome(key, error=f"could not render: {detail}"))
