@@ -31,13 +31,10 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 def line_depth(line: str) -> int:
     """How deep a Markdown line sits: one level per '>' and per four columns of indent."""
-    prefix = _QUOTE_OR_SPACE.match(line)[0]
-    quotes = prefix.count(">")
-    indent = prefix.rsplit(">", 1)[-1]
-    columns = 0
-    for char in indent.removeprefix(" ") if quotes else indent:  # '> ' takes one space
-        columns = columns + TAB - columns % TAB if char == "\t" else columns + 1
-    return quotes + columns // TAB
+    prefix = _QUOTE_OR_SPACE.match(line)[0].expandtabs(TAB)
+    # The space after each '>' belongs to the quote marker, not to the indent.
+    indent = prefix.count(" ") - prefix.count("> ")
+    return prefix.count(">") + indent // TAB
 
 
 def nesting_problems(path: Path, body: str, first_line: int) -> list[Diagnostic]:

@@ -84,3 +84,26 @@ def test_not_utf8_is_an_error_at_the_line_of_the_bad_byte(tmp_path, brand):
     path.write_bytes("---\ntitle: x\n---\nCaf\u00e9 open.\n".encode("latin-1"))
     [problem] = problems(path, brand)
     assert problem.startswith(f"{path}:4: error: not UTF-8 text")
+
+
+def test_front_matter_over_64_kb_is_refused_before_yaml_reads_it(tmp_path, brand):
+    path = tmp_path / "big-front.md"
+    path.write_text("---\ntitle: x\n" + "".join(f"k{n}: {'v' * 60}\n" for n in range(1100))
+                    + "---\nBody\n")
+    [problem] = problems(path, brand)
+    assert problem == f"{path}:1: error: front matter is larger than 64 KB"
+
+
+def test_a_source_over_2_mb_is_refused_unread(tmp_path, brand):
+    path = tmp_path / "big.md"
+    with path.open("wb") as handle:  # sparse: no disk used, and never read
+        handle.truncate(3 * 1024 * 1024)
+    [problem] = problems(path, brand)
+    assert problem == f"{path}: error: the file is larger than 2 MB"
+
+
+def test_a_folder_named_like_a_source_is_one_clear_line(tmp_path, brand):
+    path = tmp_path / "folder.md"
+    path.mkdir()
+    [problem] = problems(path, brand)
+    assert problem.startswith(f"{path}: error: cannot read:")
