@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 
 from .errors import LeafletError, error
 
@@ -73,12 +74,35 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     return f"invalid front matter: {problem}"
 
 
+def _codepoint(character: int | bytes | str) -> str:
+    if isinstance(character, int):
+        return f"U+{character:04X}"
+    return repr(character)
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path, line: int) -> Any:
+    """A node's Python value; a value YAML recognises but cannot build (a date like
+    2026-13-45) is an error at its line, not a ValueError."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        what = f"{node.value!r} " if isinstance(node, yaml.ScalarNode) else ""
+        raise LeafletError(error("front-matter", path, line,
+                                 f"invalid front matter: cannot read {what}({exc})")) from None
+
+
 def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
     """Parse YAML safely into {key: Field}; offset is the line before the YAML starts."""
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise LeafletError(error("front-matter", path, offset,
                                  "front matter is larger than 64 KB"))
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)  # it checks every character at once
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + offset
+        raise LeafletError(error("front-matter", path, line,
+                                 f"invalid front matter: character {_codepoint(exc.character)} "
+                                 "is not allowed")) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -88,13 +112,13 @@ def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
                                      "front matter must be 'key: value' lines"))
         fields: dict[str, Field] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1 + offset
+            key = _construct(loader, key_node, path, line)
             if not isinstance(key, str):
                 raise LeafletError(error("front-matter", path, line, f"key {key!r} is not a name"))
             if key in fields:
                 raise LeafletError(error("front-matter", path, line, f"'{key}' is given twice"))
-            fields[key] = Field(loader.construct_object(value_node, deep=True), line)
+            fields[key] = Field(_construct(loader, value_node, path, line), line)
         return fields
     except yaml.YAMLError as exc:
         raise LeafletError(error("front-matter", path, _yaml_line(exc, offset),

@@ -81,6 +81,9 @@ FAILED = {
     "utf16": (1, "not UTF-8 text (byte 0xff); save the file as UTF-8"),
     "yaml_alias_bomb": (3, "invalid front matter: anchors and aliases (&name, *name) are not "
                            "allowed"),
+    "yaml_control_character": (3, "invalid front matter: character U+000C is not allowed"),
+    "yaml_impossible_date": (3, "invalid front matter: cannot read '2026-13-45' (month must be "
+                                "in 1..12)"),
     "yaml_merge_key": (3, "invalid front matter: anchors and aliases (&name, *name) are not "
                           "allowed"),
     "yaml_not_a_mapping": (2, "front matter must be 'key: value' lines"),
