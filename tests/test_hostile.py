@@ -15,7 +15,7 @@ import pytest
 from leafpress.build import build
 from leafpress.config import load_brand
 
-from .conftest import normalise, pdf_text
+from .conftest import ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (CANARIES, HOSTILE, INSIDE_IMAGE, CountingServer, decompressed, lay_out,
                       start)
 
@@ -178,29 +178,33 @@ def test_the_http_server_saw_no_connection_at_all(corpus):
     assert (server.connections, server.paths) == (1, ["/probe"])
 
 
-def test_no_attachment_script_form_or_action_in_any_pdf(corpus):
-    layout, out, result = corpus
-    banned = [b"/EmbeddedFiles", b"/EmbeddedFile", b"/AF ", b"/AF[", b"/Filespec", b"/JavaScript",
-              b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/SubmitForm", b"/ImportData",
-              b"/AcroForm", b"/OpenAction", b"/AA ", b"/AA<", b"/RichMedia", b"/GoToR"]
-    for pdf in result.written:
-        data = decompressed(pdf)
-        found = [name for name in banned if name in data]
-        assert not found, (pdf.name, found)
+BANNED = [b"/EmbeddedFiles", b"/EmbeddedFile", b"/AF ", b"/AF[", b"/Filespec", b"/JavaScript",
+          b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/SubmitForm", b"/ImportData", b"/AcroForm",
+          b"/OpenAction", b"/AA ", b"/AA<", b"/RichMedia", b"/GoToR"]
 
 
-def test_no_local_path_or_user_name_in_any_pdf(corpus):
-    layout, out, result = corpus
+def leaks(pdf: Path, paths: list[str]) -> list[str]:
+    """Attachments, scripts, actions, local paths and user names found in a PDF's bytes."""
+    data = decompressed(pdf)
+    found = [name.decode() for name in BANNED if name in data]
+    found += [path for path in paths if path.encode() in data]
+    # User names as words (a name like "root" also occurs inside "/Root").
+    text = data.decode("latin-1")
     names = {getpass.getuser(), Path.home().name} - {""}
-    paths = [str(layout.root), str(layout.project), str(Path.home()), "/tmp/", "/root", "/home/",
-             "/etc/", "file:", os.getcwd()]
+    found += [name for name in names
+              if re.search(rf"(?<![A-Za-z/]){re.escape(name)}(?![A-Za-z])", text)]
+    return found
+
+
+def local_paths(*more: Path) -> list[str]:
+    return [*(str(p) for p in more), str(ROOT), str(Path.home()), os.getcwd(), "/tmp/", "/root",
+            "/home/", "/etc/", "file:"]
+
+
+def test_no_attachment_script_action_local_path_or_user_name_in_any_pdf(corpus):
+    layout, out, result = corpus
     for pdf in result.written:
-        data = decompressed(pdf)
-        assert not [p for p in paths if p.encode() in data], pdf.name
-        # User names as words (a name like "root" also occurs inside "/Root").
-        text = data.decode("latin-1")
-        assert not [n for n in names if re.search(rf"(?<![A-Za-z/]){re.escape(n)}(?![A-Za-z])",
-                                                  text)], pdf.name
+        assert leaks(pdf, local_paths(layout.root, layout.project)) == [], pdf.name
 
 
 def test_local_links_print_as_plain_text(corpus):
@@ -291,3 +295,13 @@ def test_the_manifest_does_not_read_a_device_inside_the_folder(tmp_path):
 
     assert file_digest(Path("/dev/zero")) == "not-a-file"
     assert file_digest(tmp_path / "none.png") == "missing"
+
+
+def test_the_samples_in_every_format_carry_no_path_user_script_or_attachment(tmp_path, brand):
+    # The real leaflets too, with their images, QR codes and booklet imposition.
+    out = tmp_path / "out"
+    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
+                   catalogue=False)
+    assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
+    for pdf in result.written:
+        assert leaks(pdf, local_paths(tmp_path)) == [], pdf.name
