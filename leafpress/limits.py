@@ -41,6 +41,8 @@ def nesting_problems(path: Path, body: str, first_line: int) -> list[Diagnostic]
     """One error at the first line nested deeper than the limits, for each kind of nesting."""
     problems: list[Diagnostic] = []
     for number, line in enumerate(body.split("\n"), first_line):
+        if not line.strip():  # a blank line nests nothing, whatever its spaces
+            continue
         depth = line_depth(line)
         if depth > MAX_NESTING:
             problems.append(error("too-deep", path, number,

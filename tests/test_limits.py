@@ -41,6 +41,10 @@ def test_nesting_up_to_the_limit_is_fine_and_one_more_is_an_error_at_its_line(br
         f"quotes and callouts may go {MAX_NESTING} deep): flatten it"]
 
 
+def test_blank_lines_are_never_too_deep():
+    assert nesting_problems(Path("x.md"), "Text.\n" + " " * 1000 + "\n\t\t\t\t\n", 5) == []
+
+
 def test_html_nesting_counts_open_tags_only():
     path = Path("x.md")
     flat = "<p>a<br><img src=x alt=y/></p>\n" * 1000  # closed, void and self-closing: depth 1
