@@ -30,6 +30,7 @@ WRITTEN = {
     "base_and_form": [(8, "file not found: images/nothing-here.png")],
     "css_import_from_svg": [(6, "could not load image: images/css_import_from_svg.svg")],
     "entity_from_svg": [(6, "could not load image: images/entity_from_svg.svg")],
+    "front_matter_markup": [],
     "font_face_from_svg": [(0, f"{NETWORK}: http://127.0.0.1:{{PORT}}/font.woff"),
                            (0, f"{OUTSIDE}: file://{{OUTSIDE}}/canary.ttf"),
                            (0, "Font-face 'Remote' cannot be loaded"),
@@ -305,3 +306,32 @@ def test_the_samples_in_every_format_carry_no_path_user_script_or_attachment(tmp
     assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
     for pdf in result.written:
         assert leaks(pdf, local_paths(tmp_path)) == [], pdf.name
+
+
+def test_markup_in_front_matter_is_text_in_the_pdf_and_the_catalogue(tmp_path, brand):
+    from html.parser import HTMLParser
+
+    out = tmp_path / "out"
+    result = build([HOSTILE / "front_matter_markup.md"], out, brand, jobs=1)
+    assert result.ok
+    title = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
+    assert pypdf.PdfReader(out / "front_matter_markup.pdf").metadata.title == title
+    assert title in normalise(pdf_text(out / "front_matter_markup.pdf"))
+
+    class Elements(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags: list[str] = []
+            self.attributes: set[str] = set()
+            self.images: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.attributes.update(name for name, _ in attrs)
+            self.images += [value for name, value in attrs if tag == "img" and name == "src"]
+
+    page = Elements()
+    page.feed((out / "index.html").read_text(encoding="utf-8"))
+    assert page.tags.count("script") == 1  # the catalogue's own filter, allowed by its hash
+    assert "b" not in page.tags and not [a for a in page.attributes if a.startswith("on")]
+    assert [src.split("/")[0] for src in page.images] == ["thumbs", "thumbs"]  # logo, thumbnail
