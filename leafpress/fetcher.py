@@ -98,8 +98,9 @@ class LocalFetcher(URLFetcher):
         size = image_size(data)
         if size and size[0] * size[1] > MAX_IMAGE_PIXELS:
             width, height = size
-            self.refuse(url, f"image of {width} x {height} pixels ({width * height / 1e6:.0f} "
-                             f"megapixels) is over the {MAX_IMAGE_PIXELS / 1e6:.0f} megapixel limit")
+            megapixels, limit = width * height / 1e6, MAX_IMAGE_PIXELS / 1e6
+            self.refuse(url, f"image of {width} x {height} pixels ({megapixels:.0f} megapixels) "
+                             f"is over the {limit:.0f} megapixel limit")
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()

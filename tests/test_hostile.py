@@ -16,8 +16,7 @@ from leafpress.build import build
 from leafpress.config import load_brand
 
 from .conftest import ROOT, SAMPLES, normalise, pdf_text
-from .hostile import (CANARIES, HOSTILE, INSIDE_IMAGE, CountingServer, decompressed, lay_out,
-                      start)
+from .hostile import CANARIES, HOSTILE, INSIDE_IMAGE, CountingServer, decompressed, lay_out, start
 
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
 NETWORK = "network resources are not allowed"
@@ -69,7 +68,8 @@ WRITTEN = {
 # Sources that must fail, alone: (line or 0, the one error line's message).
 FAILED = {
     "deep_nesting_emphasis": (0, DEEP),
-    "deep_nesting_html": (4, "HTML tags nested more than 50 deep: close them or flatten the markup"),
+    "deep_nesting_html": (4, "HTML tags nested more than 50 deep: close them or flatten the "
+                             "markup"),
     "deep_nesting_lists": (25, "nested 21 levels deep (lists, quotes and callouts may go 20 "
                                "deep): flatten it"),
     "deep_nesting_quotes": (4, "nested 5000 levels deep (lists, quotes and callouts may go 20 "
@@ -129,7 +129,7 @@ def test_every_safe_case_is_written_with_exactly_its_warnings(corpus):
     for stem, expected in WRITTEN.items():
         got = [(d.severity, d.line, d.message) for d in found.get(stem, [])]
         assert len(got) == len(expected), (stem, got)
-        for (severity, line, message), (want_line, want) in zip(got, expected):
+        for (severity, line, message), (want_line, want) in zip(got, expected, strict=True):
             assert (severity, line) == ("warning", want_line), (stem, got)
             assert message.startswith(fill(want, layout)), (stem, message)
 
@@ -259,7 +259,8 @@ def test_a_leaflet_cannot_reuse_a_picture_another_folder_was_allowed(tmp_path, b
     thief.mkdir()
     (owner / "images" / "own.png").write_bytes(png_bytes(INSIDE_IMAGE))
     (owner / "owner.md").write_text("---\ntitle: Owner\n---\n![Mine](images/own.png)\n")
-    (thief / "thief.md").write_text("---\ntitle: Thief\n---\n![Not mine](../a_owner/images/own.png)\n")
+    (thief / "thief.md").write_text("---\ntitle: Thief\n---\n"
+                                    "![Not mine](../a_owner/images/own.png)\n")
     result = build([owner, thief], tmp_path / "out", brand, jobs=1, catalogue=False)
     assert INSIDE_IMAGE in decompressed(tmp_path / "out" / "owner.pdf")
     assert INSIDE_IMAGE not in decompressed(tmp_path / "out" / "thief.pdf")

@@ -33,7 +33,8 @@ def test_nesting_up_to_the_limit_is_fine_and_one_more_is_an_error_at_its_line(br
     lists = "".join("    " * level + "- item\n" for level in range(MAX_NESTING + 1))
     ok = write_leaflet(tmp_path, "ok.md", "title: T", lists)
     assert leaflet_from_source(read_source(ok), brand).title == "T"
-    deep = write_leaflet(tmp_path, "deep.md", "title: T", lists + "    " * (MAX_NESTING + 1) + "- x\n")
+    deeper = lists + "    " * (MAX_NESTING + 1) + "- x\n"
+    deep = write_leaflet(tmp_path, "deep.md", "title: T", deeper)
     with pytest.raises(LeafletError) as caught:
         leaflet_from_source(read_source(deep), brand)
     assert [str(d) for d in caught.value.diagnostics] == [
