@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from .config import Brand
 from .errors import ERROR, Diagnostic, LeafletError, error, warning
 from .files import atomic_write, remove_partials
 from .model import Leaflet, leaflet_from_source
 from .source import read_source
-from .workers import run_jobs
+from .workers import JOB_TIMEOUT, MEMORY_LIMIT, run_jobs
 
 DEFAULT_SOURCES = (Path("leaflets"),)
 DEFAULT_OUT = Path("dist")
@@ -82,16 +84,20 @@ def load(paths: list[Path], brand: Brand) -> tuple[list[Leaflet], list[Diagnosti
 
 
 def _line_for(leaflet: Leaflet, message: str) -> int:
-    """The source line that mentions the resource a render warning names, if any."""
+    """The source line that mentions the file or address a render message names, if any."""
     try:
         lines = leaflet.path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 0
-    for token in message.split():
-        name = token.rsplit("/", 1)[-1]
-        if len(name) > 3:
+    # Only tokens that look like addresses or file names: plain words would match prose.
+    for token in re.findall(r"[^\s'\"()<>]+", message):
+        token = token.rstrip(":.,;")
+        if not re.search(r"[/#]|\.\w{2,4}$", token):
+            continue
+        name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
+        for needle in (token, name) if len(name) > 3 else (token,):
             for number, line in enumerate(lines, 1):
-                if name in line:
+                if needle in line:
                     return number
     return 0
 
@@ -105,7 +111,11 @@ def _render_in_worker(brand: Brand) -> Callable[[Job], object]:
 
     def handle(job: Job):
         renderer = renderers.get(job.fmt) or renderers.setdefault(job.fmt, Renderer(brand, job.fmt))
-        return renderer.render(render_html(job.leaflet, brand, job.fmt), job.leaflet.path.parent)
+        notes: list[str] = []
+        rendered = renderer.render(render_html(job.leaflet, brand, job.fmt, notes=notes),
+                                   job.leaflet.path.parent)
+        rendered.warnings[:0] = notes
+        return rendered
 
     return handle
 
@@ -119,8 +129,14 @@ def build(
     strict: bool = False,
     report: Callable[[Diagnostic], None] = lambda d: None,
     on_written: Callable[[Path, object], None] = lambda p, r: None,
+    timeout: float = JOB_TIMEOUT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> BuildResult:
-    """Build every source in every format into out; a bad leaflet never stops the rest."""
+    """Build every source in every format into out; a bad leaflet never stops the rest.
+
+    Each leaflet renders in a worker process under `timeout` seconds and `memory_limit`
+    bytes of address space.
+    """
     result = BuildResult()
 
     def note(diagnostic: Diagnostic) -> None:
@@ -141,21 +157,33 @@ def build(
     work = [Job(leaflet, fmt, out / output_name(leaflet.stem, fmt))
             for leaflet in leaflets for fmt in formats]
     workers = jobs or os.cpu_count() or 1
-    for outcome in run_jobs(((job, job) for job in work), lambda: _render_in_worker(brand), workers):
+    for outcome in run_jobs(((job, job) for job in work), lambda: _render_in_worker(brand), workers,
+                            timeout=timeout, memory_limit=memory_limit):
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
-            note(error("render", source, 0, outcome.error))
+            for problem in outcome.diagnostics or [error("render", source, 0, outcome.error)]:
+                note(problem)
             result.failed.append(source)
             continue
         rendered = outcome.result
         for message in rendered.warnings:
             note(warning("resource", source, _line_for(job.leaflet, message), message))
+        for message in rendered.errors:
+            note(error("resource", source, _line_for(job.leaflet, message), message))
+        if rendered.errors:
+            result.failed.append(source)
+            continue
         if strict and rendered.warnings:
             note(error("strict", source, 0, f"not written ({job.target.name}): warnings with --strict"))
             result.failed.append(source)
             continue
-        atomic_write(job.target, rendered.pdf)
+        try:
+            atomic_write(job.target, rendered.pdf)
+        except OSError as exc:
+            note(error("write", source, 0, f"cannot write {job.target}: {exc.strerror or exc}"))
+            result.failed.append(source)
+            continue
         result.written.append(job.target)
         on_written(job.target, rendered)
     result.failed = list(dict.fromkeys(result.failed))
