@@ -110,6 +110,9 @@ def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
                 raise LeafletError(error("front-matter", path, line, f"'{key}' is given twice"))
             fields[key] = Field(_construct(loader, value_node, path, line), line)
         return fields
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
+        line = offset + 1 + text.count("\n", 0, exc.position)
+        raise LeafletError(error("front-matter", path, line, _yaml_message(exc))) from None
     except yaml.YAMLError as exc:
         raise LeafletError(error("front-matter", path, _yaml_line(exc, offset),
                                  _yaml_message(exc))) from None
