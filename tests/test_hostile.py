@@ -23,7 +23,7 @@ from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_
                       image_sizes, leaks, png, start_listener, write_canaries)
 
 HOSTILE = CASES / "hostile"
-TIMEOUT = 15.0  # seconds per leaflet here; every honest case renders in well under 2
+TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
 NOT_A_LINK = "links must start with https:, mailto: or tel:; printed as plain text"
 TOO_DEEP = "lists, quotes or HTML are nested more than 40 levels deep; flatten them"
