@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from .config import Brand
 from .errors import ERROR, Diagnostic, LeafletError, error, warning
@@ -18,7 +20,7 @@ from .model import Leaflet, leaflet_from_source
 from .progress import Progress
 from .shards import in_shard
 from .source import read_source
-from .workers import run_jobs
+from .workers import JOB_TIMEOUT, MEMORY_LIMIT, run_jobs
 
 if TYPE_CHECKING:
     from .catalogue import CatalogueResult
@@ -112,16 +114,20 @@ def load(paths: list[Path], brand: Brand,
 
 
 def _line_for(leaflet: Leaflet, message: str) -> int:
-    """The source line that mentions the resource a render warning names, if any."""
+    """The source line that mentions the file or address a render message names, if any."""
     try:
         lines = leaflet.path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 0
-    for token in message.split():
-        name = token.rsplit("/", 1)[-1]
-        if len(name) > 3:
+    # Only tokens that look like addresses or file names: plain words would match prose.
+    for token in re.findall(r"[^\s'\"()<>]+", message):
+        token = token.rstrip(":.,;")
+        if not re.search(r"[/#]|\.\w{2,4}$", token):
+            continue
+        name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
+        for needle in (token, name) if len(name) > 3 else (token,):
             for number, line in enumerate(lines, 1):
-                if name in line:
+                if needle in line:
                     return number
     return 0
 
@@ -161,12 +167,15 @@ def build(
     shard: tuple[int, int] | None = None,
     progress: Progress | None = None,
     catalogue: bool = True,
+    timeout: float = JOB_TIMEOUT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> BuildResult:
     """Build every source in every format into out, then its catalogue page.
 
     A bad leaflet never stops the rest. PDFs whose inputs are unchanged since the manifest
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
-    slices of the sources is built.
+    slices of the sources is built. Each leaflet renders in a worker process under `timeout`
+    seconds and `memory_limit` bytes of address space.
     """
     result = BuildResult()
     progress = progress or Progress()
@@ -219,22 +228,35 @@ def build(
         preload()
     workers = jobs or default_jobs()
     for outcome in run_jobs(((job, job) for job, _ in work), lambda: _render_in_worker(brand),
-                            workers):
+                            workers, timeout=timeout, memory_limit=memory_limit):
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
-            note(error("render", source, 0, outcome.error))
+            for problem in outcome.diagnostics or [error("render", source, 0, outcome.error)]:
+                note(problem)
             result.failed.append(source)
             progress.advance(job.target, False)
             continue
         rendered = outcome.result
         replay(job, rendered.warnings)
+        for message in rendered.errors:
+            note(error("resource", source, _line_for(job.leaflet, message), message))
+        if rendered.errors:
+            result.failed.append(source)
+            progress.advance(job.target, False)
+            continue
         if strict and rendered.warnings:
             note(error("strict", source, 0, f"not written ({job.target.name}): warnings with --strict"))
             result.failed.append(source)
             progress.advance(job.target, False)
             continue
-        atomic_write(job.target, rendered.pdf)
+        try:
+            atomic_write(job.target, rendered.pdf)
+        except OSError as exc:
+            note(error("write", source, 0, f"cannot write {job.target}: {exc.strerror or exc}"))
+            result.failed.append(source)
+            progress.advance(job.target, False)
+            continue
         manifest.record(job.target, Entry(
             source=source.as_posix(), format=job.fmt, key=keys[job.target],
             pdf=hashlib.sha256(rendered.pdf).hexdigest(), warnings=tuple(rendered.warnings)))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import warnings
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+from .files import MAX_RESOURCE_BYTES
+
+# A full A4 page at 300 dpi is 8.7 megapixels; 40 lets phone photos through but not bombs.
+MAX_IMAGE_PIXELS = 40_000_000
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
 
 
@@ -17,42 +22,89 @@ class ResourceRefused(ValueError):
     """A URL the leaflet may not load; WeasyPrint skips the resource and goes on."""
 
 
+def image_size(body: bytes) -> tuple[int, int] | None:
+    """Width and height from a raster image's header, without decoding it; None if not one."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # only the header is read here; the budget is ours to apply
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(BytesIO(body)) as image:
+                return image.size
+    except Exception:  # noqa: BLE001 - not a raster image Pillow knows: nothing to measure
+        return None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 class LocalFetcher(URLFetcher):
     """Serve regular files inside the allowed folders, and data: images; refuse the rest.
 
     Paths are resolved (symlinks and ../ included) before the check, so nothing outside
     the folders can be reached. `document_root` is set per leaflet: its own folder.
+    Refusals are kept in `refused` as (url, reason, fatal); fatal ones (an image over
+    the pixel budget) stop the leaflet from being written.
     """
 
     def __init__(self, roots: list[Path]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
         self.roots = [root.resolve() for root in roots]
         self.document_root: Path | None = None
-        self.refused: list[tuple[str, str]] = []
+        self.refused: list[tuple[str, str, bool]] = []
 
     def _allowed(self, path: Path) -> bool:
         roots = self.roots + ([self.document_root] if self.document_root else [])
         return any(path.is_relative_to(root) for root in roots)
 
-    def refuse(self, url: str, why: str) -> None:
-        self.refused.append((url, why))
-        raise ResourceRefused(f"{why}: {url}")
+    def refuse(self, url: str, why: str, fatal: bool = False) -> None:
+        self.refused.append((url, why, fatal))
+        raise ResourceRefused(f"{self.display(url)}: {why}")
+
+    def display(self, url: str) -> str:
+        """How to name a URL to the author: a path, relative to the leaflet when inside it."""
+        if not url.lower().startswith("file:"):
+            return url
+        path = Path(unquote(urlsplit(url).path))
+        if self.document_root and path.is_relative_to(self.document_root):
+            return str(path.relative_to(self.document_root))
+        return str(path)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             if not DATA_IMAGE.match(url):
                 self.refuse(url[:60], "only data: images are allowed")
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            body = response.read()
+            self._check_pixels(url[:60], body)
+            return URLFetcherResponse(url, body, response.headers)
         if scheme != "file":
             self.refuse(url, "network resources are not allowed")
-        path = Path(unquote(urlsplit(url).path)).resolve()
-        if not self._allowed(path):
+        try:
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            allowed = self._allowed(path)
+            regular = path.is_file()
+            size = path.stat().st_size if regular else 0
+        except (OSError, ValueError, RuntimeError):  # NUL bytes, symlink loops, ...
+            self.refuse(url, "not a usable file name")
+        if not allowed:
             self.refuse(url, "outside the leaflet's folder, templates/ and styles/")
-        if not path.is_file():
+        if not regular:
             self.refuse(url, "file not found" if not path.exists() else "not a regular file")
-        if path.stat().st_size > MAX_RESOURCE_BYTES:
+        if size > MAX_RESOURCE_BYTES:
             self.refuse(url, "file larger than 20 MB")
+        body = path.read_bytes()
+        self._check_pixels(url, body)
         mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+        return URLFetcherResponse(path.as_uri(), body,
                                   {"Content-Type": mime or "application/octet-stream"})
+
+    def _check_pixels(self, url: str, body: bytes) -> None:
+        size = image_size(body)
+        if size and size[0] * size[1] > MAX_IMAGE_PIXELS:
+            width, height = size
+            self.refuse(url, f"image is {width} x {height} pixels, over the limit of "
+                             f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels; make it smaller",
+                        fatal=True)

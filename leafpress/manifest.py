@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import unquote, urlsplit
 
 from .config import Brand
 from .errors import Diagnostic, warning
-from .files import atomic_write
+from .files import MAX_RESOURCE_BYTES, atomic_write
 from .model import Leaflet
 
 MANIFEST = ".leafpress-manifest.json"
@@ -39,13 +40,21 @@ def image_references(body: str) -> list[str]:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, or a marker naming why it has none."""
+    """SHA-256 of a regular file's bytes, or a marker naming why it has none.
+
+    Only regular files under the fetcher's size limit are read: a reference to /dev/zero or
+    a FIFO must not hang or exhaust the parent (the renderer refuses those anyway).
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode):
+            return "not-a-file"
+        if stat.st_size > MAX_RESOURCE_BYTES:
+            return f"too-large:{stat.st_size}:{stat.st_mtime_ns}"
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except FileNotFoundError:
         return "missing"
-    except IsADirectoryError:
-        return "folder"
     except OSError as exc:
         return f"unreadable:{exc.errno}"
 

@@ -49,9 +49,15 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _number(value: Any) -> bool:
+    # Python refuses str() of ints over 4300 digits; YAML reads 0xfff... without a limit.
+    return (isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool)
+            and abs(value) < 10**40)
+
+
 def _version(value: Any) -> str | None:
     # YAML reads 1.2 as a number; authors mean the text "1.2".
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _number(value):
         return str(value)
     return _text(value)
 
@@ -59,7 +65,8 @@ def _version(value: Any) -> str | None:
 def _tags(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = value.split(",")
-    if isinstance(value, list) and all(isinstance(tag, (str, int)) for tag in value):
+    if isinstance(value, list) and all(isinstance(tag, (str, bool)) or _number(tag)
+                                       for tag in value):
         tags = tuple(str(tag).strip() for tag in value if str(tag).strip())
         return tags
     return None

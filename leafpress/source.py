@@ -69,8 +69,21 @@ def _yaml_line(exc: yaml.YAMLError, offset: int) -> int:
 def _yaml_message(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "could not determine a constructor" in str(exc):
-        problem = "YAML tags like !!python are not allowed"
+        problem = ("merge keys (<<) are not allowed" if "yaml.org,2002:merge" in str(exc)
+                   else "YAML tags like !!python are not allowed")
     return f"invalid front matter: {problem}"
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path, line: int) -> Any:
+    """Build a value; PyYAML raises plain ValueErrors for e.g. 2026-13-45 or huge numbers."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError) as exc:
+        problem = str(exc).split(";")[0]
+        if "integer string conversion" in problem:
+            problem = "a number with too many digits"
+        raise LeafletError(error("front-matter", path, line,
+                                 f"invalid front matter: {problem}")) from None
 
 
 def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
@@ -78,8 +91,9 @@ def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise LeafletError(error("front-matter", path, offset,
                                  "front matter is larger than 64 KB"))
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # already reads the text: it refuses control characters
         node = loader.get_single_node()
         if node is None:
             return {}
@@ -88,19 +102,26 @@ def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
                                      "front matter must be 'key: value' lines"))
         fields: dict[str, Field] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1 + offset
+            key = _construct(loader, key_node, path, line)
             if not isinstance(key, str):
                 raise LeafletError(error("front-matter", path, line, f"key {key!r} is not a name"))
             if key in fields:
                 raise LeafletError(error("front-matter", path, line, f"'{key}' is given twice"))
-            fields[key] = Field(loader.construct_object(value_node, deep=True), line)
+            fields[key] = Field(_construct(loader, value_node, path, line), line)
         return fields
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
+        line = offset + 1 + text.count("\n", 0, exc.position)
+        raise LeafletError(error("front-matter", path, line, _yaml_message(exc))) from None
     except yaml.YAMLError as exc:
         raise LeafletError(error("front-matter", path, _yaml_line(exc, offset),
                                  _yaml_message(exc))) from None
+    except RecursionError:
+        raise LeafletError(error("front-matter", path, offset + 1,
+                                 "invalid front matter: nested too deeply")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def split_source(path: Path, text: str) -> Source:

@@ -1,0 +1,236 @@
+"""The hostile corpus (tests/cases/hostile/) built as one batch: nothing leaks, runs or hangs.
+
+Each source is named after the attack or breakage it tries. The batch is built once with
+a short timeout, next to a real HTTP server on 127.0.0.1 and canary files outside the
+leaflets' folder; the tests then read the diagnostics and the PDFs back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from leafpress.build import build
+from leafpress.config import load_brand
+
+from .conftest import CASES, ROOT, normalise, pdf_text
+from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
+                      image_sizes, leaks, png, start_listener, write_canaries)
+
+HOSTILE = CASES / "hostile"
+TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
+OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
+NOT_A_LINK = "links must start with https:, mailto: or tel:; printed as plain text"
+TOO_DEEP = "lists, quotes or HTML are nested more than 40 levels deep; flatten them"
+
+# Sources that must fail, and the one line (path:line: error: message) each must give.
+FAILS = {
+    "empty": "1: error: the file is empty",
+    "whitespace_only": "1: error: the file is empty",
+    "front_matter_missing": "1: error: missing front matter: the file must start with a '---' line",
+    "front_matter_unclosed": "1: error: front matter is not closed: add a '---' line after it",
+    "not_utf8": "2: error: not UTF-8 text (byte 0xe9); save the file as UTF-8",
+    "utf16": "1: error: not UTF-8 text (byte 0xff); save the file as UTF-8",
+    "yaml_python_tag": "2: error: invalid front matter: YAML tags like !!python are not allowed",
+    "yaml_alias_bomb": "3: error: invalid front matter: anchors and aliases (&name, *name) "
+                       "are not allowed",
+    "yaml_merge_key": "3: error: invalid front matter: merge keys (<<) are not allowed",
+    "yaml_impossible_date": "3: error: invalid front matter: month must be in 1..12",
+    "yaml_control_character": "2: error: invalid front matter: unacceptable character #x0007: "
+                              "special characters are not allowed",
+    "yaml_nested_too_deep": "2: error: invalid front matter: nested too deeply",
+    "front_matter_too_large": "1: error: front matter is larger than 64 KB",
+    "deep_nesting_lists": f"306: error: {TOO_DEEP}",
+    "deep_nesting_quotes": f"7: error: {TOO_DEEP}",
+    "deep_nesting_html": f"7: error: {TOO_DEEP}",
+    "huge_image": "7: error: images/huge.png: image is 20000 x 20000 pixels, over the limit "
+                  "of 40 megapixels; make it smaller",
+    "parser_stress_brackets": f" error: took longer than {TIMEOUT:g} seconds to render; stopped",
+}
+# Sources that must build, with the warnings each must give (path:line: warning: message).
+BUILDS = {
+    "good": [],
+    "image_from_outside_folder": [
+        "5: warning: {base}/canary.png: " + OUTSIDE,
+        "7: warning: {base}/canary.svg: " + OUTSIDE,
+        "9: warning: {base}/canary.txt: " + OUTSIDE],
+    "image_absolute_path": [
+        "5: warning: {base}/canary.png: " + OUTSIDE,
+        "7: warning: {base}/canary.svg: " + OUTSIDE,
+        "9: warning: {base}/canary.txt: " + OUTSIDE],
+    "image_file_url": [
+        "5: warning: file://{base}/canary.png: images must be files next to the leaflet; left out",
+        "7: warning: file://{base}/canary.svg: images must be files next to the leaflet; left out"],
+    "image_symlink_escape": ["7: warning: images/escape.png: " + OUTSIDE],
+    "image_from_device": ["5: warning: /dev/urandom: " + OUTSIDE,
+                          "9: warning: images/zero.png: " + OUTSIDE],
+    "image_from_network": [
+        "5: warning: https://{host}/net-https.png: network resources are not allowed",
+        "7: warning: http://{host}/net-http.png: images must be files next to the leaflet; "
+        "left out",
+        "9: warning: /net-protocol-relative.png: " + OUTSIDE],
+    "svg_references_outside": [
+        # Named inside the drawing, not the leaflet: no line to point at.
+        " warning: {base}/canary.png: " + OUTSIDE,
+        " warning: {base}/canary.svg: " + OUTSIDE,
+        " warning: {base}/canary.ttf: " + OUTSIDE,
+        " warning: /dev/urandom: " + OUTSIDE,
+        " warning: http://{host}/svg-image.png: network resources are not allowed",
+        " warning: http://{host}/svg-font.ttf: network resources are not allowed",
+        " warning: Font-face 'Leak' cannot be loaded",
+        " warning: Font-face 'Leak2' cannot be loaded"],
+    "svg_external_entity": ["5: warning: Failed to load image at 'svg-external-entity.svg'"],
+    "svg_entity_bomb": ["5: warning: Failed to load image at 'svg-entity-bomb.svg'"],
+    "link_to_local_file": [
+        f"5: warning: other-leaflet.md: {NOT_A_LINK}",
+        f"5: warning: /etc/passwd: {NOT_A_LINK}",
+        f"7: warning: file:///etc/passwd: {NOT_A_LINK}",
+        f"7: warning: ../../canary.txt: {NOT_A_LINK}",
+        f"9: warning: http://{{host}}/plain-http: {NOT_A_LINK}"],
+    "raw_html_script_style_iframe": [
+        "16: warning: http://{host}/picture.png: images must be files next to the leaflet; "
+        "left out",
+        "23: warning: missing.png: file not found",
+        f"28: warning: secret.txt: {NOT_A_LINK}"],
+    "template_injection": [],
+    "table_huge_colspan": [],
+    "parser_stress_long_word": [],
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Build the whole hostile corpus once, as a real project would, and keep what happened."""
+    base = tmp_path_factory.mktemp("hostile").resolve()
+    listener, server = start_listener()
+    write_canaries(base)
+    project = base / "project"
+    shutil.copytree(ROOT / "styles", project / "styles")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    leaflets = project / "leaflets"
+    (leaflets / "images").mkdir(parents=True)
+    for case in HOSTILE.iterdir():
+        data = (case.read_bytes().replace(b"@CANARY@", str(base).encode())
+                .replace(b"@SERVER@", listener.url.encode())
+                .replace(b"@HOST@", listener.host.encode()))
+        (leaflets / case.name).write_bytes(data)
+    # What cannot be a plain file in the repository is made here.
+    (leaflets / "images" / "escape.png").symlink_to(base / "canary.png")
+    (leaflets / "images" / "zero.png").symlink_to("/dev/zero")
+    (leaflets / "images" / "huge.png").write_bytes(png(20000, 20000))  # 400 Mpx in ~50 KB
+    (leaflets / "front_matter_too_large.md").write_text(
+        "---\ntitle: Too much\nsummary: " + "x" * 70_000 + "\n---\nBody\n")
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        diagnostics: list[str] = []
+        result = build([leaflets], project / "dist", load_brand(project / "styles" / "brand.toml"),
+                       jobs=2, timeout=TIMEOUT, report=lambda d: diagnostics.append(str(d)))
+    finally:
+        os.chdir(cwd)
+        server.shutdown()
+    return {"base": base, "project": project, "result": result, "lines": diagnostics,
+            "listener": listener}
+
+
+def _expect(template: str, batch) -> str:
+    return template.format(base=batch["base"], host=batch["listener"].host)
+
+
+def test_every_case_in_the_corpus_has_an_expectation():
+    stems = {p.stem for p in HOSTILE.glob("*.md")} | {"front_matter_too_large"}
+    assert stems == set(FAILS) | set(BUILDS)
+
+
+@pytest.mark.parametrize("stem", sorted(FAILS))
+def test_broken_or_hostile_source_fails_alone_with_one_line(batch, stem):
+    mine = [line for line in batch["lines"] if line.startswith(f"leaflets/{stem}.md")]
+    assert mine == [f"leaflets/{stem}.md:{FAILS[stem]}"]
+    assert not (batch["project"] / "dist" / f"{stem}.pdf").exists()
+
+
+@pytest.mark.parametrize("stem", sorted(BUILDS))
+def test_refused_resources_are_warnings_and_the_leaflet_builds(batch, stem):
+    mine = sorted(line for line in batch["lines"] if line.startswith(f"leaflets/{stem}.md"))
+    assert mine == sorted(f"leaflets/{stem}.md:" + _expect(t, batch) for t in BUILDS[stem])
+    reader = pypdf.PdfReader(batch["project"] / "dist" / f"{stem}.pdf", strict=True)
+    assert len(reader.pages) >= 1
+
+
+def test_no_traceback_and_the_batch_reports_every_failure(batch):
+    assert not any("Traceback" in line for line in batch["lines"])
+    failed = sorted(p.stem for p in batch["result"].failed)
+    assert failed == sorted(FAILS)
+    written = sorted(p.stem for p in batch["result"].written)
+    assert written == sorted(BUILDS)
+
+
+def test_the_local_server_saw_no_connection_at_all(batch):
+    assert batch["listener"].connections == []
+    assert batch["listener"].requests == []
+
+
+def test_no_pdf_carries_a_canary_a_local_path_or_active_content(batch, tmp_path):
+    home = os.path.expanduser("~")
+    secrets = [CANARY_TEXT, CANARY_SVG_TEXT, "ATTACHMENT-SECRET", str(batch["base"]),
+               str(ROOT), f"{home}/", "/tmp/", "file:", f"pytest-of-{getpass.getuser()}"]
+    pdfs = sorted((batch["project"] / "dist").glob("*.pdf"))
+    assert len(pdfs) == len(BUILDS)
+    for pdf in pdfs:
+        data = expanded(pdf, tmp_path)
+        assert leaks(data, secrets) == [], pdf.name
+        assert [key for key in ACTIVE_PDF_KEYS if key + b" " in data or key + b"\n" in data
+                or key + b"(" in data or key + b"<" in data] == [], pdf.name
+        assert CANARY_PNG_SIZE not in image_sizes(pdf), pdf.name
+
+
+def test_only_web_mail_and_phone_links_reach_the_pdf(batch):
+    for pdf in sorted((batch["project"] / "dist").glob("*.pdf")):
+        for page in pypdf.PdfReader(pdf).pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get_object().get("/A")
+                if action is not None and "/URI" in action:
+                    assert str(action["/URI"]).startswith(("https:", "mailto:", "tel:")), pdf.name
+
+
+def test_template_syntax_in_title_and_body_prints_literally(batch):
+    pdf = batch["project"] / "dist" / "template_injection.pdf"
+    text = normalise(pdf_text(pdf))
+    assert "{{ 7*7 }} and {% if true %}IF-RAN{% endif %}" in text
+    assert "Body: {{ 7*7 }}" in text
+    assert "{% for x in range(3) %}LOOP-RAN{% endfor %} {# COMMENT-KEPT #}" in text
+    assert "{{ leaflet.path }}" in text
+    assert "49" not in text
+    assert "LOOP-RANLOOP-RAN" not in text
+    assert pypdf.PdfReader(pdf).metadata.title == "{{ 7*7 }} and {% if true %}IF-RAN{% endif %}"
+
+
+def test_raw_html_keeps_its_text_but_nothing_that_runs_or_restyles(batch):
+    text = normalise(pdf_text(batch["project"] / "dist" / "raw_html_script_style_iframe.pdf"))
+    for kept in ("STYLED-PARAGRAPH", "JS-LINK", "DATA-LINK", "MIXED-CASE-JS", "RAW-HTML-END"):
+        assert kept in text
+    for gone in ("SCRIPT-RAN", "STYLE-RAN", "document.write", "IFRAME-TEXT", "FORM-VALUE",
+                 "INLINE-SVG-TEXT", "MATH-TEXT", "alert", "ATTACHMENT-SECRET"):
+        assert gone not in text
+
+
+def test_a_drawing_next_to_the_leaflet_still_shows_what_it_may(batch):
+    text = pdf_text(batch["project"] / "dist" / "svg_references_outside.pdf")
+    assert "SVG-INSIDE-OK" in text
+
+
+def test_yaml_python_tag_ran_nothing(batch):
+    assert not (batch["project"] / "pwned.txt").exists()
+    assert not (Path.cwd() / "pwned.txt").exists()
+
+
+def test_capped_table_spans_build_a_normal_page(batch):
+    pdf = batch["project"] / "dist" / "table_huge_colspan.pdf"
+    text = pdf_text(pdf)
+    assert "WIDE-CELL" in text and "BIG-START" in text
+    assert len(pypdf.PdfReader(pdf).pages) == 1
