@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_SOURCES = (Path("leaflets"),)
 DEFAULT_OUT = Path("dist")
 SUFFIXES = {"a4": "", "large-print": "-large-print", "booklet": "-booklet"}
+COVER_FORMAT = "a4"  # the catalogue's thumbnail shows this format's page 1 when it is built
 
 
 def output_name(stem: str, fmt: str) -> str:
@@ -136,6 +137,7 @@ def _render_in_worker(brand: Brand) -> Callable[[Job], object]:
     """Set-up run once per worker process: renderers are built lazily per format."""
     import gc
 
+    from .catalogue import render_thumbnail
     from .formats import render_leaflet
     from .pdf import Renderer
 
@@ -149,7 +151,14 @@ def _render_in_worker(brand: Brand) -> Callable[[Job], object]:
         if renderer is None:
             renderer = renderers[job.fmt] = Renderer(brand, job.fmt)
             gc.freeze()
-        return render_leaflet(renderer, job.leaflet, brand, job.fmt)
+        rendered = render_leaflet(renderer, job.leaflet, brand, job.fmt)
+        if job.fmt == COVER_FORMAT and not rendered.errors:
+            # The catalogue's picture of page 1, made here in parallel, not after the build.
+            try:
+                rendered.thumbnail = render_thumbnail(rendered.pdf)
+            except Exception:  # noqa: BLE001 - the catalogue makes it again, or says why not
+                rendered.thumbnail = None
+        return rendered
 
     return handle
 
@@ -221,6 +230,7 @@ def build(
     remove_partials(out, [*targets, manifest.own_name])
 
     keys = {job.target: key for job, key in work}
+    thumbnails: dict[Path, bytes] = {}
     progress.start(len(work))
     if work:
         from .pdf import preload
@@ -261,6 +271,8 @@ def build(
             source=source.as_posix(), format=job.fmt, key=keys[job.target],
             pdf=hashlib.sha256(rendered.pdf).hexdigest(), warnings=tuple(rendered.warnings)))
         result.written.append(job.target)
+        if rendered.thumbnail:
+            thumbnails[job.target] = rendered.thumbnail
         progress.advance(job.target, True)
         on_written(job.target, rendered)
     if result.written:
@@ -274,7 +286,7 @@ def build(
         from .catalogue import write_catalogue
 
         result.catalogue = write_catalogue(out, result.leaflets, brand, rebuilt=result.written,
-                                           failed=result.failed)
+                                           failed=result.failed, thumbnails=thumbnails)
         for problem in result.catalogue.diagnostics:
             note(problem)
     return result

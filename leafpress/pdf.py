@@ -33,6 +33,7 @@ class Rendered:
     pages: int
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the PDF must not be written
+    thumbnail: bytes | None = None  # page 1 for the catalogue, made while the worker has it
 
 
 class _Collect(logging.Handler):
