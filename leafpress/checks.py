@@ -30,13 +30,15 @@ RECOMMENDED_FIELDS = ("reviewed", "review_due", "reference", "version")
 OVERDUE = "review-overdue"
 
 _ACRONYM = re.compile(r"(?<![\w&])([A-Z](?:&?[A-Z])+)(?:s|'s|\u2019s)?(?![\w&])")
-_TITLE = r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?"""
-_INLINE_TARGET = rf"\(\s*(?:<([^>\n]*)>|([^\s)]*)){_TITLE}\s*\)"
-_IMAGE = re.compile(rf"!\[([^\]]*)\](?:{_INLINE_TARGET}|\[([^\]]*)\])")
-_LINK = re.compile(rf"(?<!!)\[([^\]]*)\](?:{_INLINE_TARGET}|\[([^\]]*)\])")
-_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
-_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?", re.M)
-_HTML_TAG = re.compile(r"<(img|a)\b([^>]*)>", re.I)
+# No part may scan past a bracket it cannot contain: on hostile text ('[' * 100000) a pattern
+# that can scans to the end of the line from every start, and takes hours.
+_TITLE = r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?"""
+_INLINE_TARGET = rf"\(\s*(?:<([^<>\[\]\n]*)>|([^\s)\[\]]*)){_TITLE}\s*\)"
+_IMAGE = re.compile(rf"!\[([^\[\]]*)\](?:{_INLINE_TARGET}|\[([^\[\]]*)\])")
+_LINK = re.compile(rf"(?<!!)\[([^\[\]]*)\](?:{_INLINE_TARGET}|\[([^\[\]]*)\])")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:\s*<?([^\s>]+)>?", re.M)
+_HTML_TAG = re.compile(r"<(img|a)\b([^<>]*)>", re.I)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 

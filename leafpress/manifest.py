@@ -27,9 +27,10 @@ SCHEMA = 1  # bump when the key recipe changes: every PDF is then rebuilt once
 DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
 
 # Image references an author can write in Markdown: ![alt](path "title"), [id]: path, <img src>.
-_INLINE_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
-_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+# Scans stop at the next bracket: these run in the build's parent, which has no timeout.
+_INLINE_IMAGE = re.compile(r"!\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\[\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
+_HTML_IMAGE = re.compile(r"<img\b[^<>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
 
 def image_references(body: str) -> list[str]:

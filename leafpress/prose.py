@@ -21,14 +21,16 @@ ITEM = "item"
 CELL = "cell"
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+# The closing #s are stripped in Python: a lazy (.*?) before \s*#*\s*$ is quadratic on '#' * n.
+_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*)|#*\s*)$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 _CALLOUT = re.compile(r'^\s*[!?]{3}\+?\s+[\w-]+(?:\s+"(.*)")?\s*$')
-_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
+_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\[\]]+\]:\s*\S")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
-_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# No two \s* side by side (with an optional | between): quadratic on a line of spaces.
+_TABLE_DELIMITER = re.compile(r"^\s*(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
@@ -60,15 +62,17 @@ def _keep_lines(kept: str, matched: str) -> str:
     return kept + "\n" * (matched.count("\n") - kept.count("\n"))
 
 
+# Each scan stops where its markup cannot go on (an unclosed comment runs to the end, as in
+# HTML), so that no start position rescans the rest of a hostile line: linear time.
 _INLINE = [
-    (re.compile(r"<!--.*?-->", re.S), lambda m: ""),
+    (re.compile(r"<!--.*?(?:-->|\Z)", re.S), lambda m: ""),
     (re.compile(r"`+([^`]*)`+"), lambda m: m[1]),  # code keeps its words
-    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?"), lambda m: ""),  # images
-    (re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), lambda m: m[1]),  # links
-    (re.compile(r"<(?:https?|mailto|tel|ftp):[^>\s]*>", re.I), lambda m: ""),  # autolinks
-    (re.compile(r"<[A-Za-z/][^>]*>"), lambda m: ""),  # HTML tags
+    (re.compile(r"!\[[^\[\]]*\](?:\([^()]*\)|\[[^\[\]]*\])?"), lambda m: ""),  # images
+    (re.compile(r"\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])"), lambda m: m[1]),  # links
+    (re.compile(r"<(?:https?|mailto|tel|ftp):[^<>\s]*>", re.I), lambda m: ""),  # autolinks
+    (re.compile(r"<[A-Za-z/][^<>]*>"), lambda m: ""),  # HTML tags
     (re.compile(r"\b(?:https?://|www\.)[^\s<>()]*[^\s<>().,;:!?]", re.I), lambda m: ""),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), lambda m: ""),  # email addresses
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), lambda m: ""),  # email addresses
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), lambda m: m[1]),  # escapes
     (re.compile(r"\*+|(?<!\w)_+|_+(?!\w)"), lambda m: ""),  # emphasis markers
 ]
@@ -136,7 +140,8 @@ def blocks(body: str, first_line: int = 1) -> Iterator[Block]:
             continue
         if match := _ATX.match(line):
             yield from flush()
-            yield from _single(HEADING, match[2] or "", number)
+            # The optional closing sequence: "## Title ##" is "Title".
+            yield from _single(HEADING, (match[2] or "").rstrip().rstrip("#").rstrip(), number)
             continue
         if match := _CALLOUT.match(line):
             yield from flush()
@@ -180,7 +185,8 @@ def without_code(body: str) -> str:
             elif not fence:
                 fence = opening[1][0] * 3
             lines[index] = " " * len(line)
-    return re.sub(r"<!--.*?-->|`+[^`]*`+", _blank, "\n".join(lines), flags=re.S)
+    # An unclosed comment runs to the end (as in HTML): '<!--' * n stays linear.
+    return re.sub(r"<!--.*?(?:-->|\Z)|`+[^`]*`+", _blank, "\n".join(lines), flags=re.S)
 
 
 def _blank(match: re.Match) -> str:

@@ -19,7 +19,8 @@ from .prose import HEADING, Block, blocks
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019&.\-][A-Za-z0-9]+)*")
 # A sentence ends at . ! ? or an ellipsis, then any closing quotes or brackets.
-_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+# Only from the start of a run of stops, without backtracking: '.' * 100000 stays linear.
+_END = re.compile(r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\]]*+(?=\s|$)")
 _NEXT_CHARACTER = re.compile(r"\s*(\S)")
 # Words whose full stop does not end a sentence.
 ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "prof", "approx", "vs", "no",
