@@ -179,7 +179,8 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
 
 
 def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
-    """Relative links must reach a file; http:// links are not kept in the PDF."""
+    """Relative links must reach a file, and print as plain text; http:// links are not kept
+    in the PDF."""
     text = without_code(body)
     definitions = _definitions(text)
     used_by_images = {(m[4] or m[1]).strip().lower() for m in _IMAGE.finditer(text)
@@ -210,6 +211,12 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
                                  f"the PDF drops '{scheme[1]}:' links: {target[:60]}"))
         elif (local := _local_target(folder, target)) is not None and not local.exists():
             found.append(error("link-missing", path, line, f"link target not found: {target}"))
+        # A local file or //host prints as text (no local path may reach a patient's copy);
+        # a #heading link stays a link.
+        elif not scheme and target and not target.startswith("#"):
+            found.append(warning("link-local", path, line,
+                                 f"the PDF prints this link as plain text: {target[:60]} (link "
+                                 "to an https:// address)"))
     return found
 
 
