@@ -366,6 +366,7 @@ def write_catalogue(
     failed_sources = {str(Path(p).resolve()) for p in failed}
     record = _read_record(thumbs / RECORD)
     remove_partials(thumbs)  # left by a build that was killed
+    remove_partials(out, [INDEX])
 
     for name, colour in (("primary", brand.primary), ("accent", brand.accent)):
         if contrast(colour) < MIN_CONTRAST:
