@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from .config import Brand
 from .errors import ERROR, Diagnostic, LeafletError, error, warning
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_SOURCES = (Path("leaflets"),)
 DEFAULT_OUT = Path("dist")
 SUFFIXES = {"a4": "", "large-print": "-large-print", "booklet": "-booklet"}
+COVER_FORMAT = "a4"  # the catalogue's thumbnail shows this format's page 1 when it is built
 
 
 def output_name(stem: str, fmt: str) -> str:
@@ -112,18 +115,20 @@ def load(paths: list[Path], brand: Brand,
 
 
 def _line_for(leaflet: Leaflet, message: str) -> int:
-    """The source line that mentions the resource a render warning names, if any."""
+    """The source line that mentions the file or address a render message names, if any."""
     try:
         lines = leaflet.path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 0
-    # The resource comes last ("...: images/x.png"); only a path or a file name, not a
-    # word like "image", may stand for it.
-    for token in reversed(message.split()):
-        name = token.strip(".,;:()'\"").rsplit("/", 1)[-1]
-        if len(name) > 3 and ("." in name or "/" in token):
+    # Only tokens that look like addresses or file names: plain words would match prose.
+    for token in re.findall(r"[^\s'\"()<>]+", message):
+        token = token.rstrip(":.,;")
+        if not re.search(r"[/#]|\.\w{2,4}$", token):
+            continue
+        name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
+        for needle in (token, name) if len(name) > 3 else (token,):
             for number, line in enumerate(lines, 1):
-                if name in line:
+                if needle in line:
                     return number
     return 0
 
@@ -132,6 +137,7 @@ def _render_in_worker(brand: Brand) -> Callable[[Job], object]:
     """Set-up run once per worker process: renderers are built lazily per format."""
     import gc
 
+    from .catalogue import render_thumbnail
     from .formats import render_leaflet
     from .pdf import Renderer
 
@@ -145,7 +151,14 @@ def _render_in_worker(brand: Brand) -> Callable[[Job], object]:
         if renderer is None:
             renderer = renderers[job.fmt] = Renderer(brand, job.fmt)
             gc.freeze()
-        return render_leaflet(renderer, job.leaflet, brand, job.fmt)
+        rendered = render_leaflet(renderer, job.leaflet, brand, job.fmt)
+        if job.fmt == COVER_FORMAT and not rendered.errors:
+            # The catalogue's picture of page 1, made here in parallel, not after the build.
+            try:
+                rendered.thumbnail = render_thumbnail(rendered.pdf)
+            except Exception:  # noqa: BLE001 - the catalogue makes it again, or says why not
+                rendered.thumbnail = None
+        return rendered
 
     return handle
 
@@ -170,8 +183,8 @@ def build(
 
     A bad leaflet never stops the rest. PDFs whose inputs are unchanged since the manifest
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
-    slices of the sources is built. Each leaflet renders within timeout seconds and
-    memory_limit bytes of address space, or fails alone.
+    slices of the sources is built. Each leaflet renders in a worker process under `timeout`
+    seconds and `memory_limit` bytes of address space.
     """
     result = BuildResult()
     progress = progress or Progress()
@@ -217,6 +230,7 @@ def build(
     remove_partials(out, [*targets, manifest.own_name])
 
     keys = {job.target: key for job, key in work}
+    thumbnails: dict[Path, bytes] = {}
     progress.start(len(work))
     if work:
         from .pdf import preload
@@ -224,26 +238,41 @@ def build(
         preload()
     workers = jobs or default_jobs()
     for outcome in run_jobs(((job, job) for job, _ in work), lambda: _render_in_worker(brand),
-                            workers, timeout, memory_limit):
+                            workers, timeout=timeout, memory_limit=memory_limit):
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
-            note(error("render", source, 0, outcome.error))
+            for problem in outcome.diagnostics or [error("render", source, 0, outcome.error)]:
+                note(problem)
             result.failed.append(source)
             progress.advance(job.target, False)
             continue
         rendered = outcome.result
         replay(job, rendered.warnings)
+        for message in rendered.errors:
+            note(error("resource", source, _line_for(job.leaflet, message), message))
+        if rendered.errors:
+            result.failed.append(source)
+            progress.advance(job.target, False)
+            continue
         if strict and rendered.warnings:
             note(error("strict", source, 0, f"not written ({job.target.name}): warnings with --strict"))
             result.failed.append(source)
             progress.advance(job.target, False)
             continue
-        atomic_write(job.target, rendered.pdf)
+        try:
+            atomic_write(job.target, rendered.pdf)
+        except OSError as exc:
+            note(error("write", source, 0, f"cannot write {job.target}: {exc.strerror or exc}"))
+            result.failed.append(source)
+            progress.advance(job.target, False)
+            continue
         manifest.record(job.target, Entry(
             source=source.as_posix(), format=job.fmt, key=keys[job.target],
             pdf=hashlib.sha256(rendered.pdf).hexdigest(), warnings=tuple(rendered.warnings)))
         result.written.append(job.target)
+        if rendered.thumbnail:
+            thumbnails[job.target] = rendered.thumbnail
         progress.advance(job.target, True)
         on_written(job.target, rendered)
     if result.written:
@@ -257,7 +286,7 @@ def build(
         from .catalogue import write_catalogue
 
         result.catalogue = write_catalogue(out, result.leaflets, brand, rebuilt=result.written,
-                                           failed=result.failed)
+                                           failed=result.failed, thumbnails=thumbnails)
         for problem in result.catalogue.diagnostics:
             note(problem)
     return result

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -213,8 +213,8 @@ def _page_count(path: Path) -> int:
         document.close()
 
 
-def render_thumbnail(pdf: Path, width: int = THUMB_WIDTH) -> bytes:
-    """Page 1 of a PDF as a WebP image `width` pixels wide."""
+def render_thumbnail(pdf: Path | bytes, width: int = THUMB_WIDTH) -> bytes:
+    """Page 1 of a PDF (a file or its bytes) as a WebP image `width` pixels wide."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -223,7 +223,7 @@ def render_thumbnail(pdf: Path, width: int = THUMB_WIDTH) -> bytes:
         bitmap = page.render(scale=width / page.get_width())
         image = bitmap.to_pil()
         buffer = io.BytesIO()
-        image.save(buffer, "WEBP", quality=80, method=2)  # method 4: twice the time, 4% smaller
+        image.save(buffer, "WEBP", quality=80, method=0)  # the fastest: 16 KB, 2 ms less than method 2
         page.close()
     finally:
         document.close()
@@ -256,7 +256,7 @@ def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
 
 
 def _thumbnail(stem: str, cover: Path, thumbs: Path, rebuilt: set[Path], result: CatalogueResult,
-               ) -> str | None:
+               made: Mapping[Path, bytes]) -> str | None:
     """Render the cover's page 1 unless its thumbnail is newer than the PDF already.
 
     Thumbnails skip fsync (most of their cost): one lost in a crash is empty or missing,
@@ -272,7 +272,8 @@ def _thumbnail(stem: str, cover: Path, thumbs: Path, rebuilt: set[Path], result:
     if not fresh:
         try:
             stamp = cover.stat().st_mtime_ns
-            atomic_write(thumb, render_thumbnail(cover), durable=False)  # a cache: see above
+            image = made.get(cover.resolve()) or render_thumbnail(cover)
+            atomic_write(thumb, image, durable=False)  # a cache: see above
             os.utime(thumb, ns=(stamp, stamp))  # the PDF's time: exact even if its clock differs
         except Exception as exc:  # noqa: BLE001 - a card without a picture is still useful
             result.diagnostics.append(warning("catalogue", cover, 0,
@@ -348,13 +349,16 @@ def write_catalogue(
     rebuilt: Iterable[Path] = (),
     failed: Iterable[Path] = (),
     today: datetime.date | None = None,
+    thumbnails: Mapping[Path, bytes] | None = None,
 ) -> CatalogueResult:
     """Write out/index.html listing every leaflet with a PDF in out; refresh thumbnails.
 
     leaflets are the ones this build loaded; rebuilt the PDFs it wrote; failed the sources
     it could not build (their cards are marked as not updated). Thumbnails are rendered
-    only for rebuilt PDFs or when missing or older than their PDF.
+    only for rebuilt PDFs or when missing or older than their PDF; thumbnails maps a PDF to
+    one already made (by the worker that rendered it).
     """
+    made = {Path(p).resolve(): image for p, image in (thumbnails or {}).items()}
     today = today or datetime.date.today()
     thumbs = out / THUMBS
     result = CatalogueResult(out / INDEX)
@@ -376,7 +380,7 @@ def write_catalogue(
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
             continue  # never built (or its PDFs were deleted): nothing to open
-        thumb = _thumbnail(stem, out / files[0].name, thumbs, rebuilt_paths, result)
+        thumb = _thumbnail(stem, out / files[0].name, thumbs, rebuilt_paths, result, made)
         new_record[stem] = {"details": details, "files": cache}
         result.cards.append(Card(
             stem=stem,

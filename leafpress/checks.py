@@ -211,7 +211,9 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
                                  f"the PDF drops '{scheme[1]}:' links: {target[:60]}"))
         elif (local := _local_target(folder, target)) is not None and not local.exists():
             found.append(error("link-missing", path, line, f"link target not found: {target}"))
-        elif not scheme and target:  # a local file, #anchor or //host: no local path in a PDF
+        # A local file or //host prints as text (no local path may reach a patient's copy);
+        # a #heading link stays a link.
+        elif not scheme and target and not target.startswith("#"):
             found.append(warning("link-local", path, line,
                                  f"the PDF prints this link as plain text: {target[:60]} (link "
                                  "to an https:// address)"))

@@ -7,16 +7,15 @@ import hashlib
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import unquote, urlsplit
 
 from .config import Brand
 from .errors import Diagnostic, warning
-from .files import atomic_write
-from .limits import MAX_RESOURCE_BYTES
+from .files import MAX_RESOURCE_BYTES, atomic_write
 from .model import Leaflet
 
 MANIFEST = ".leafpress-manifest.json"
@@ -42,37 +41,23 @@ def image_references(body: str) -> list[str]:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a regular file's bytes, or a marker naming why it has none."""
+    """SHA-256 of a regular file's bytes, or a marker naming why it has none.
+
+    Only regular files under the fetcher's size limit are read: a reference to /dev/zero or
+    a FIFO must not hang or exhaust the parent (the renderer refuses those anyway).
+    """
     try:
-        # O_NONBLOCK: a FIFO named as an image must not stop the build; fstat then tells
-        # pipes and devices (/dev/zero never ends) from files, race-free.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode):
+            return "not-a-file"
+        if stat.st_size > MAX_RESOURCE_BYTES:
+            return f"too-large:{stat.st_size}:{stat.st_mtime_ns}"
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except FileNotFoundError:
         return "missing"
     except OSError as exc:
         return f"unreadable:{exc.errno}"
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RESOURCE_BYTES:
-        os.close(fd)
-        if stat.S_ISDIR(info.st_mode):
-            return "folder"
-        # The fetcher refuses these too: no need to read them.
-        return "not-a-file" if not stat.S_ISREG(info.st_mode) else f"too-large:{info.st_size}"
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError as exc:
-            return f"unreadable:{exc.errno}"
-
-
-def _image_digest(folder: Path, reference: str) -> str:
-    """file_digest of an image a leaflet names, if the fetcher would let it load it."""
-    path = folder / unquote(reference.split("?")[0])
-    try:
-        inside = path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError, ValueError):  # a symlink loop or a NUL byte
-        return "unresolvable"
-    return file_digest(path) if inside else "outside"
 
 
 def tree_digest(folder: Path) -> str:
@@ -124,7 +109,8 @@ def leaflet_key(environment: str, leaflet: Leaflet, fmt: str) -> str:
     # The parsed leaflet is exactly what gets rendered (hashing it rather than re-reading the
     # file means an edit saved mid-build cannot be recorded against the older PDF).
     parsed = repr(dataclasses.replace(leaflet, path=Path(leaflet.path.name)))
-    images = {ref: _image_digest(folder, ref) for ref in image_references(leaflet.body)}
+    images = {ref: file_digest(folder / unquote(ref.split("?")[0])) for ref in
+              image_references(leaflet.body)}
     parts = [environment, fmt, parsed, json.dumps(images, sort_keys=True)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 

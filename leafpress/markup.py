@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
-from .limits import MAX_TABLE_SPAN
+from .errors import LeafletError, error
 
 # Callout kinds authors may use with admonition syntax: !!! important "Title".
 CALLOUTS = ("important", "urgent", "note", "tip", "warning")
@@ -25,10 +29,20 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "abbr": {"title"},
 }
-# The only link targets a PDF keeps. Anything else (other.md, /etc/passwd, #top, //host)
-# would become a file:// link holding an absolute local path: it prints as plain text.
-LINK_SCHEMES = ("https:", "mailto:", "tel:")
-
+# Elements whose content goes too, not just the tags: it is code or hidden text, not prose.
+DROPPED_WITH_CONTENT = {
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "textarea",
+    "title", "xmp", "noembed", "noframes", "svg", "math", "select",
+}
+# Where a link may point: the web, email, phone, or a heading in the same leaflet.
+LINK = re.compile(r"^(https:|mailto:|tel:|#)", re.IGNORECASE)
+SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+# Bounds for numbers authors may give in raw HTML; WeasyPrint builds a huge grid for
+# colspan="100000000" (minutes and gigabytes), so larger values are dropped.
+NUMBER_BOUNDS = {"colspan": (1, 20), "rowspan": (1, 500), "start": (-10**6, 10**6),
+                 "width": (1, 10**4), "height": (1, 10**4)}
+# Elements inside elements: real leaflets stay under 15; WeasyPrint recurses per level.
+MAX_DEPTH = 40
 ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUTS},
     "p": {"admonition-title"},
@@ -37,8 +51,7 @@ ALLOWED_CLASSES = {
 
 
 class _PrintTweaks(Treeprocessor):
-    """Demote '#' headings below the leaflet's title; class links whose text is their URL;
-    turn links to anything but https:, mailto: and tel: into plain text."""
+    """Demote '#' headings below the leaflet's title; class links whose text is their URL."""
 
     def run(self, root):
         for heading in root.iter("h1"):
@@ -46,10 +59,6 @@ class _PrintTweaks(Treeprocessor):
         for link in root.iter("a"):
             text = "".join(link.itertext()).strip()
             href = link.get("href", "")
-            if not is_kept_link(href):
-                link.tag = "span"
-                link.attrib.clear()
-                continue
             # The print CSS shows a link's address after it, unless the text already is it.
             if text and href.removeprefix("mailto:").rstrip("/") in (
                     text.rstrip("/"), f"https://{text}".rstrip("/")):
@@ -70,34 +79,97 @@ def _markdown() -> markdown.Markdown:
     )
 
 
-def is_kept_link(href: str) -> bool:
-    """Whether a link target survives into the PDF (https:, mailto:, tel: only)."""
-    return href.strip().lower().startswith(LINK_SCHEMES)
+def _filter(dropped: list[str]):
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        address = value.strip()
+        if tag == "a" and attribute == "href" and not LINK.match(address):
+            # A relative or file: link would print an absolute local path into the PDF.
+            dropped.append(f"{address}: links must start with https:, mailto: or tel:; "
+                           "printed as plain text")
+            return None
+        if tag == "img" and attribute == "src" and SCHEME.match(address) \
+                and not address.lower().startswith("https:"):
+            dropped.append(f"{address}: images must be files next to the leaflet; left out")
+            return None
+        if attribute in NUMBER_BOUNDS:
+            low, high = NUMBER_BOUNDS[attribute]
+            if not re.fullmatch(r"-?\d{1,8}", address) or not low <= int(address) <= high:
+                return None
+        return value
+
+    return keep
 
 
-def _filter(tag: str, attribute: str, value: str) -> str | None:
-    # url_schemes alone lets relative hrefs through; raw-HTML links need the same rule.
-    if tag == "a" and attribute == "href" and not is_kept_link(value):
-        return None
-    if attribute in ("colspan", "rowspan"):
-        return str(min(int(value), MAX_TABLE_SPAN)) if value.strip().isdigit() else None
-    return value
+def sanitise(html: str, dropped: list[str] | None = None) -> str:
+    """Keep only the allow-listed tags, attributes, classes and https/mailto/tel links.
 
-
-def sanitise(html: str) -> str:
-    """Keep only the allow-listed tags, attributes, classes and https/mailto links."""
+    A message for each link or image address dropped is added to `dropped`.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter(dropped if dropped is not None else []),
         allowed_classes=ALLOWED_CLASSES,
-        url_schemes={"https", "mailto", "tel"},
+        # http: and file: pass nh3 only so that the filter above can name them to the
+        # author; javascript:, data: and the rest are removed here without a word.
+        url_schemes={"https", "http", "file", "mailto", "tel"},
         link_rel=None,
         strip_comments=True,
-        attribute_filter=_filter,
     )
 
 
-def to_html(body: str) -> str:
+class _Depth(HTMLParser):
+    """Deepest element nesting in sanitised (so well-formed) HTML."""
+
+    VOID = {"br", "hr", "img"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID:
+            self.depth -= 1
+
+
+def _deepest_line(body: str) -> int:
+    """The body line most likely to hold the deepest nesting, 1-based within the body."""
+    def score(line: str) -> int:
+        indent = len(line) - len(line.lstrip(" \t>*+-"))
+        return indent + line.count("<")
+    lines = body.split("\n") or [""]
+    return max(range(len(lines)), key=lambda index: score(lines[index])) + 1
+
+
+def convert(body: str, path: Path = Path("<markdown>"), first_line: int = 1
+            ) -> tuple[str, list[str]]:
+    """Markdown body to sanitised HTML, plus a warning for each address dropped on the way.
+
+    A body nested too deeply for the renderer is a LeafletError at its likeliest line.
+    """
+    dropped: list[str] = []
+    try:
+        html = sanitise(_markdown().convert(body), dropped)
+        depth = _Depth()
+        depth.feed(html)
+        too_deep = depth.deepest > MAX_DEPTH
+    except RecursionError:
+        too_deep = True
+    if too_deep:
+        line = first_line + _deepest_line(body) - 1
+        raise LeafletError(error("too-deep", path, line,
+                                 f"lists, quotes or HTML are nested more than {MAX_DEPTH} "
+                                 "levels deep; flatten them"))
+    return html, dropped
+
+
+def to_html(body: str, path: Path = Path("<markdown>"), first_line: int = 1) -> str:
     """Convert a Markdown body to sanitised HTML."""
-    return sanitise(_markdown().convert(body))
+    return convert(body, path, first_line)[0]

@@ -10,7 +10,6 @@ from typing import Any
 
 from .config import LANG_TAG, Brand
 from .errors import Diagnostic, LeafletError, error
-from .limits import nesting_problems
 from .source import Source, is_date
 from .suggest import did_you_mean
 
@@ -50,9 +49,15 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _number(value: Any) -> bool:
+    # Python refuses str() of ints over 4300 digits; YAML reads 0xfff... without a limit.
+    return (isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool)
+            and abs(value) < 10**40)
+
+
 def _version(value: Any) -> str | None:
     # YAML reads 1.2 as a number; authors mean the text "1.2".
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _number(value):
         return str(value)
     return _text(value)
 
@@ -60,7 +65,8 @@ def _version(value: Any) -> str | None:
 def _tags(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = value.split(",")
-    if isinstance(value, list) and all(isinstance(tag, (str, int)) for tag in value):
+    if isinstance(value, list) and all(isinstance(tag, (str, bool)) or _number(tag)
+                                       for tag in value):
         tags = tuple(str(tag).strip() for tag in value if str(tag).strip())
         return tags
     return None
@@ -122,7 +128,6 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
     if reviewed and due and due <= reviewed:
         problems.append(error("bad-value", source.path, source.fields["review_due"].line,
                               "'review_due' must be after 'reviewed'"))
-    problems += nesting_problems(source.path, source.body, source.body_line)
     if problems:
         raise LeafletError(problems)
     return Leaflet(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Brand
 
 PDF_VARIANT = "pdf/ua-1"
-_FAILED_IMAGE = re.compile(r"^Failed to load image at '([^']*)': ?(.*)$", re.DOTALL)
+# The only link targets a patient's PDF may carry; anything else (file:, relative) is dropped.
+LINK_SCHEMES = ("https:", "mailto:", "tel:")
 
 
 def brand_css(brand: Brand) -> str:
@@ -31,6 +32,8 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the PDF must not be written
+    thumbnail: bytes | None = None  # page 1 for the catalogue, made while the worker has it
 
 
 class _Collect(logging.Handler):
@@ -56,22 +59,34 @@ class Renderer:
 
     def __init__(self, brand: Brand, fmt: str):
         import weasyprint  # lazy: check, new and --help must not pay for it
+        from PIL import Image
         from weasyprint.text.fonts import FontConfiguration
 
-        from .fetcher import LocalFetcher, guard_pillow
+        from .fetcher import MAX_IMAGE_PIXELS, LocalFetcher
 
+        # Second line of defence behind the fetcher's own check: Pillow refuses bombs too.
+        Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
         self._weasyprint = weasyprint
-        guard_pillow()
         self.fetcher = LocalFetcher([brand.styles, brand.templates, brand.logo.parent])
         self.font_config = FontConfiguration()
-        self.stylesheets = [
-            weasyprint.CSS(string=brand_css(brand), url_fetcher=self.fetcher,
-                           font_config=self.font_config),
-            *(weasyprint.CSS(filename=path, url_fetcher=self.fetcher, font_config=self.font_config)
-              for path in (brand.styles / "leaflet.css", format_stylesheet(brand, fmt))),
-        ]
-        # One image cache per leaflet folder: a cached image skips the fetcher, so a leaflet
-        # must never be handed one that only another leaflet's folder allowed.
+        collect = _Collect()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collect)
+        try:
+            self.stylesheets = [
+                weasyprint.CSS(string=brand_css(brand), url_fetcher=self.fetcher,
+                               font_config=self.font_config),
+                *(weasyprint.CSS(filename=path, url_fetcher=self.fetcher,
+                                 font_config=self.font_config)
+                  for path in (brand.styles / "leaflet.css", format_stylesheet(brand, fmt))),
+            ]
+        finally:
+            logger.removeHandler(collect)
+        # What the stylesheets could not load is missing from every leaflet: say so each time.
+        self.stylesheet_warnings = [m for m, _ in self._messages(collect, self.fetcher.refused)]
+        # One image cache per leaflet folder: a cached image skips the fetcher, so a shared
+        # cache would let one folder's leaflet show another folder's pictures.
         self.image_caches: dict[Path, dict] = {}
 
     def render(self, html: str, folder: Path) -> Rendered:
@@ -79,6 +94,7 @@ class Renderer:
         folder = folder.resolve()
         self.fetcher.document_root = folder
         self.fetcher.refused.clear()
+        cache = self.image_caches.setdefault(folder, {})
         collect = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collect)
@@ -86,26 +102,39 @@ class Renderer:
             document = self._weasyprint.HTML(
                 string=html, base_url=folder.as_uri() + "/", url_fetcher=self.fetcher,
             ).render(stylesheets=self.stylesheets, font_config=self.font_config,
-                     cache=self.image_caches.setdefault(folder, {}), pdf_variant=PDF_VARIANT,
-                     presentational_hints=False)
+                     cache=cache, pdf_variant=PDF_VARIANT, presentational_hints=False)
+            _strip_leaks(document)
             pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
         finally:
             logger.removeHandler(collect)
-            # A failed image is cached as None and would never be fetched (nor reported) again:
-            # forget it, so that every leaflet naming it gets its own warning.
-            cache = self.image_caches[folder]
+            # Forget failures, so that the next leaflet naming the same image is warned too.
             for url in [url for url, image in cache.items() if image is None]:
                 del cache[url]
-        refused = [f"{why}: {self.fetcher.shown(url)}" for url, why in self.fetcher.refused]
-        # WeasyPrint logs each refusal again, less clearly: keep ours only.
-        others = [self._reworded(m) for m in collect.messages
-                  if not any(url[:200] in m for url, _ in self.fetcher.refused)]
-        return Rendered(pdf, len(document.pages), refused + others)
+        messages = self._messages(collect, self.fetcher.refused, folder)
+        return Rendered(pdf, len(document.pages),
+                        self.stylesheet_warnings + [m for m, fatal in messages if not fatal],
+                        [m for m, fatal in messages if fatal])
 
-    def _reworded(self, message: str) -> str:
-        # WeasyPrint: "Failed to load image at 'file:///.../x.svg': " (often with no reason).
-        failed = _FAILED_IMAGE.match(message)
-        if not failed:
-            return message
-        reason = f" ({failed[2]})" if failed[2].strip() else ""
-        return f"could not load image{reason}: {self.fetcher.shown(failed[1])}"
+    def _messages(self, collect: _Collect, refused: list[tuple[str, str, bool]],
+                  folder: Path | None = None) -> list[tuple[str, bool]]:
+        """(message, fatal) for each refusal, then WeasyPrint's own warnings not about them."""
+        messages = [(f"{self.fetcher.display(url)}: {why}", fatal) for url, why, fatal in refused]
+        return messages + [(_shorten(m, folder), False) for m in collect.messages
+                           if not any(url in m for url, _, _ in refused)]
+
+
+def _shorten(message: str, folder: Path | None) -> str:
+    """A WeasyPrint message with the leaflet folder's URL cut, as authors name their files."""
+    if folder is not None:
+        message = message.replace(folder.as_uri() + "/", "")
+    return message.rstrip(": ")
+
+
+def _strip_leaks(document) -> None:
+    """Drop attachments and links to anything but https/mailto/tel (file: paths leak)."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [
+            link for link in page.links
+            if link[0] == "internal"
+            or (link[0] == "external" and str(link[1]).lower().startswith(LINK_SCHEMES))]

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import Brand
-from .markup import to_html
+from .markup import convert
 from .model import Leaflet
 from .qr import qr_data_uri
 
@@ -43,14 +43,18 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | None = None) -> str:
-    """Render the leaflet's HTML for one format."""
+def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | None = None,
+                notes: list[str] | None = None) -> str:
+    """Render the leaflet's HTML for one format; warnings about the body go into notes."""
     template = environment(brand.templates).get_template(TEMPLATE)
+    body, dropped = convert(leaflet.body, leaflet.path, leaflet.body_line)
+    if notes is not None:
+        notes.extend(dropped)
     return template.render(
         leaflet=leaflet,
         brand=brand,
         format=fmt,
-        body=Markup(to_html(leaflet.body)),
+        body=Markup(body),
         logo_url=brand.logo.as_uri(),
         generator=f"leafpress {__version__}",
         qr_code=qr_data_uri(leaflet.url) if leaflet.url else None,

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-import yaml.reader
 
 from .errors import LeafletError, error
 
@@ -70,25 +69,21 @@ def _yaml_line(exc: yaml.YAMLError, offset: int) -> int:
 def _yaml_message(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "could not determine a constructor" in str(exc):
-        problem = "YAML tags like !!python are not allowed"
+        problem = ("merge keys (<<) are not allowed" if "yaml.org,2002:merge" in str(exc)
+                   else "YAML tags like !!python are not allowed")
     return f"invalid front matter: {problem}"
 
 
-def _codepoint(character: int | bytes | str) -> str:
-    if isinstance(character, int):
-        return f"U+{character:04X}"
-    return repr(character)
-
-
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path, line: int) -> Any:
-    """A node's Python value; a value YAML recognises but cannot build (a date like
-    2026-13-45) is an error at its line, not a ValueError."""
+    """Build a value; PyYAML raises plain ValueErrors for e.g. 2026-13-45 or huge numbers."""
     try:
         return loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as exc:
-        what = f"{node.value!r} " if isinstance(node, yaml.ScalarNode) else ""
+    except (ValueError, OverflowError, TypeError) as exc:
+        problem = str(exc).split(";")[0]
+        if "integer string conversion" in problem:
+            problem = "a number with too many digits"
         raise LeafletError(error("front-matter", path, line,
-                                 f"invalid front matter: cannot read {what}({exc})")) from None
+                                 f"invalid front matter: {problem}")) from None
 
 
 def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
@@ -96,14 +91,9 @@ def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise LeafletError(error("front-matter", path, offset,
                                  "front matter is larger than 64 KB"))
+    loader = None
     try:
-        loader = _StrictLoader(text)  # it checks every character at once
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 + offset
-        raise LeafletError(error("front-matter", path, line,
-                                 f"invalid front matter: character {_codepoint(exc.character)} "
-                                 "is not allowed")) from None
-    try:
+        loader = _StrictLoader(text)  # already reads the text: it refuses control characters
         node = loader.get_single_node()
         if node is None:
             return {}
@@ -120,11 +110,18 @@ def parse_front_matter(path: Path, text: str, offset: int) -> dict[str, Field]:
                 raise LeafletError(error("front-matter", path, line, f"'{key}' is given twice"))
             fields[key] = Field(_construct(loader, value_node, path, line), line)
         return fields
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
+        line = offset + 1 + text.count("\n", 0, exc.position)
+        raise LeafletError(error("front-matter", path, line, _yaml_message(exc))) from None
     except yaml.YAMLError as exc:
         raise LeafletError(error("front-matter", path, _yaml_line(exc, offset),
                                  _yaml_message(exc))) from None
+    except RecursionError:
+        raise LeafletError(error("front-matter", path, offset + 1,
+                                 "invalid front matter: nested too deeply")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def split_source(path: Path, text: str) -> Source:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import resource
 import signal
 import time
@@ -11,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from .errors import Diagnostic, LeafletError
 
 JOB_TIMEOUT = 60.0  # seconds for one leaflet in one format
 MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB
@@ -23,11 +27,24 @@ class Outcome:
     key: Any
     result: Any = None
     error: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()  # a LeafletError raised by the job, with lines
 
 
-def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_limit: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the build dies, even by SIGKILL, mid-render."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: an idle worker still exits on EOF
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_limit: int,
+           parent: int) -> None:
     """Worker loop: build the job handler once, then answer jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent(parent)
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     handle = setup()
@@ -41,11 +58,12 @@ def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_l
         key, payload = job
         try:
             conn.send(Outcome(key, result=handle(payload)))
+        except LeafletError as exc:
+            conn.send(Outcome(key, error=str(exc), diagnostics=tuple(exc.diagnostics)))
         except MemoryError:
-            conn.send(Outcome(key, error="ran out of memory while rendering"))
-        except RecursionError:  # nesting the source checks could not see, e.g. **********
-            conn.send(Outcome(key, error="nested too deeply to render: flatten the lists, "
-                                         "quotes, emphasis or HTML tags inside each other"))
+            conn.send(Outcome(key, error=_out_of_memory(memory_limit)))
+        except RecursionError:
+            conn.send(Outcome(key, error="nested too deeply to render; flatten lists and quotes"))
         except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
             detail = traceback.format_exception_only(exc)[-1].strip()
             conn.send(Outcome(key, error=f"could not render: {detail}"))
@@ -54,7 +72,8 @@ def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_l
 class _Worker:
     def __init__(self, context, setup, memory_limit):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, setup, memory_limit), daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(child, setup, memory_limit, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.job: tuple[Any, float] | None = None  # (key, deadline)
@@ -116,8 +135,8 @@ def run_jobs(
                     try:
                         outcome = worker.conn.recv()
                     except (EOFError, OSError):
-                        outcome = Outcome(key, error="the renderer stopped unexpectedly "
-                                                     "(out of memory or a crash)")
+                        outcome = Outcome(key, error="the renderer stopped unexpectedly: "
+                                                     + _out_of_memory(memory_limit, crash=True))
                         pool[index] = _replace(worker, context, setup, memory_limit)
                     else:
                         worker.job = None
@@ -132,6 +151,11 @@ def run_jobs(
     finally:
         for worker in pool:
             worker.stop(kill=worker.job is not None)
+
+
+def _out_of_memory(memory_limit: int, crash: bool = False) -> str:
+    limit = f" (the limit is {memory_limit // 1024**2} MB)" if memory_limit else ""
+    return f"out of memory{limit} or a crash" if crash else f"ran out of memory{limit}"
 
 
 def _replace(worker: _Worker, context, setup, memory_limit) -> _Worker:

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Pango comes with WeasyPrint's usual dependencies; libharfbuzz-subset0 makes font
-# subsetting about 2.5x faster; poppler-utils gives pdftoppm for thumbnails and checks.
+# WeasyPrint needs Pango; libharfbuzz-subset0 makes its font subsetting about 2.5x faster;
+# poppler-utils (pdftotext, pdffonts, pdftoppm) is how the tests, and people, inspect a PDF.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 extras=()
 if [[ "${1:-}" == "--test" ]]; then

@@ -1,11 +1,8 @@
-"""The hostile corpus laid out for a build: canaries outside the leaflets, a real HTTP server."""
+"""Helpers for the hostile tests: a listening server, canary files, huge images, PDF scans."""
 
 from __future__ import annotations
 
-import base64
 import http.server
-import os
-import shutil
 import struct
 import subprocess
 import threading
@@ -13,131 +10,104 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image
-
-from .conftest import CASES, ROOT
-
-HOSTILE = CASES / "hostile"
-CANARY_IMAGE = b"CANARY-IMAGE-OUTSIDE-7c1f"  # pixel values of a 1-row grey PNG outside
-INSIDE_IMAGE = b"INSIDE-IMAGE-ALLOWED-3e9a"  # the same, for a picture that may be used
-CANARY_TEXT = "CANARY-TEXT-OUTSIDE-5b2d"
-CANARIES = [CANARY_IMAGE, CANARY_TEXT.encode(), b"CANARY-CSS", b"CANARY-SVG", b"CANARY-FONT"]
+CANARY_TEXT = "CANARY-TEXT-3b9f"
+CANARY_SVG_TEXT = "CANARY-SVG-3b9f"
+CANARY_PNG_SIZE = (37, 23)  # a size no other picture in these tests has
+# Objects that would run code or carry files in a PDF reader.
+ACTIVE_PDF_KEYS = (b"/JavaScript", b"/JS", b"/EmbeddedFile", b"/FileAttachment", b"/Launch",
+                   b"/SubmitForm", b"/ImportData", b"/RichMedia", b"/GoToR")
 
 
-class CountingServer(http.server.ThreadingHTTPServer):
-    """An HTTP server on 127.0.0.1 that counts every connection and answers every GET."""
+@dataclass
+class Listener:
+    """A real HTTP server on 127.0.0.1 that records every connection and request."""
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Answer)
-        self.connections = 0
-        self.paths: list[str] = []
-        self.daemon_threads = True
+    host: str
+    connections: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
 
     @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def verify_request(self, request, client_address) -> bool:
-        self.connections += 1  # before any bytes are read: a TLS hello counts too
-        return True
+    def url(self) -> str:
+        return f"http://{self.host}"
 
 
-class _Answer(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.server.paths.append(self.path)
-        body = png_bytes(CANARY_IMAGE)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def start_listener() -> tuple[Listener, http.server.ThreadingHTTPServer]:
+    """Start the server on a random port in a thread; stop it with server.shutdown()."""
+    listener = Listener("")
 
-    def log_message(self, *args):
-        pass
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            listener.requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(canary_png())
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def verify_request(self, request, client_address):
+            # Counted before any bytes are read: an https or half-open attempt counts too.
+            listener.connections.append(client_address)
+            return True
+
+    server = Server(("127.0.0.1", 0), Handler)
+    listener.host = f"127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return listener, server
 
 
-def png_bytes(pixels: bytes) -> bytes:
-    """A one-row grey PNG whose pixel values are the given bytes (found again in a PDF)."""
-    from io import BytesIO
-
-    out = BytesIO()
-    Image.frombytes("L", (len(pixels), 1), pixels).save(out, "PNG")
-    return out.getvalue()
-
-
-def huge_png(width: int, height: int) -> bytes:
-    """A valid 1-bit PNG of width x height, all black: a few KB on disk, enormous decoded."""
+def png(width: int, height: int, colour: bytes | None = None) -> bytes:
+    """A valid PNG: 1-bit black when colour is None (a bomb compresses to kilobytes), else RGB."""
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the bits
-    packer = zlib.compressobj(9)
-    rows_per_step = max(1, 4_000_000 // len(row))
-    data = b"".join(packer.compress(row * min(rows_per_step, height - start))
-                    for start in range(0, height, rows_per_step)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    if colour is None:
+        depth, kind, row = 1, 0, b"\0" * (1 + (width + 7) // 8)
+    else:
+        depth, kind, row = 8, 2, b"\0" + colour * width
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, depth, kind, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
             + chunk(b"IEND", b""))
 
 
-@dataclass
-class Layout:
-    """Where the corpus was laid out: project/leaflets, and outside/ with the canaries."""
-
-    root: Path
-    project: Path
-    leaflets: Path
-    outside: Path
-    server: CountingServer
-    extra: dict[str, Path] = field(default_factory=dict)
+def canary_png() -> bytes:
+    return png(*CANARY_PNG_SIZE, colour=b"\x01\x02\x03")
 
 
-def lay_out(root: Path, server: CountingServer) -> Layout:
-    """Copy the corpus into root/project/leaflets, filling in {OUTSIDE} and {PORT}."""
-    project, outside = root / "project", root / "outside"
-    shutil.copytree(ROOT / "styles", project / "styles")
-    shutil.copytree(ROOT / "templates", project / "templates")
-    leaflets = project / "leaflets"
-    for source in HOSTILE.rglob("*"):
-        target = leaflets / source.relative_to(HOSTILE)
-        if source.is_dir():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = source.read_bytes().replace(b"{OUTSIDE}", str(outside).encode())
-        target.write_bytes(data.replace(b"{PORT}", str(server.port).encode()))
-
-    outside.mkdir()
-    (outside / "canary.png").write_bytes(png_bytes(CANARY_IMAGE))
-    (outside / "secret.txt").write_text(CANARY_TEXT + "\n")
-    (outside / "canary.css").write_text('body::after { content: "CANARY-CSS" }\n')
-    (outside / "canary.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g id="shape">'
-                                        '<text y="20">CANARY-SVG</text></g></svg>\n')
-    (outside / "canary.ttf").write_bytes(b"CANARY-FONT" * 100)
-
-    images = leaflets / "images"
-    (images / "inside.png").write_bytes(png_bytes(INSIDE_IMAGE))
-    (images / "symlink-to-canary.png").symlink_to(outside / "canary.png")
-    (images / "symlink-to-dev-zero.png").symlink_to("/dev/zero")
-    os.mkfifo(images / "fifo.png")
-    (images / "huge.png").write_bytes(huge_png(20_000, 20_000))
-    (images / "over-budget.png").write_bytes(huge_png(8_000, 8_000))
-    data_uri = "data:image/png;base64," + base64.b64encode(huge_png(20_000, 20_000)).decode()
-    (images / "huge_image_in_svg.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
-        f'<image width="200" height="100" href="{data_uri}"/></svg>\n')
-    return Layout(root, project, leaflets, outside, server)
+def write_canaries(folder: Path) -> None:
+    """Files an attacker would like to see in a PDF, outside every allowed folder."""
+    (folder / "canary.txt").write_text(CANARY_TEXT)
+    (folder / "canary.png").write_bytes(canary_png())
+    (folder / "canary.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+        f'<text x="0" y="20">{CANARY_SVG_TEXT}</text></svg>')
+    (folder / "canary.css").write_text(f'body::after {{ content: "{CANARY_TEXT}" }}')
+    (folder / "canary.ttf").write_text(CANARY_TEXT)
 
 
-def decompressed(pdf: Path) -> bytes:
-    """Every byte of a PDF with its streams inflated (qpdf), to search for leaks."""
-    out = pdf.with_name(pdf.name + ".qdf")
-    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(out)],
-                   check=True, capture_output=True, timeout=60)
+def expanded(pdf: Path, work: Path) -> bytes:
+    """The PDF with every stream decompressed (qpdf --qdf), for searching its raw bytes."""
+    out = work / f"{pdf.stem}.qdf.pdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(out)], check=True)
     return out.read_bytes()
 
 
-def start(server: CountingServer) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return thread
+def image_sizes(pdf: Path) -> list[tuple[int, int]]:
+    """Width and height of every raster image in a PDF, as pdfimages lists them."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    return [(int(row.split()[3]), int(row.split()[4])) for row in listing]
+
+
+def leaks(data: bytes, secrets: list[str]) -> list[str]:
+    """Which secrets appear in the bytes, as UTF-8, Latin-1 or UTF-16 (PDF text strings)."""
+    found = []
+    for secret in secrets:
+        forms = {secret.encode("utf-8"), secret.encode("utf-16-be")}
+        if any(form in data for form in forms):
+            found.append(secret)
+    return found

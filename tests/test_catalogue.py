@@ -362,3 +362,28 @@ def test_a_missing_catalogue_template_is_one_error_line(project, run):
                                              "the catalogue: file not found")
     assert "Traceback" not in result.output
     assert (project / "dist" / "knee.pdf").is_file()
+
+
+def test_the_build_uses_the_thumbnail_its_worker_made_of_the_a4_pdf(project, brand):
+    from leafpress.build import build
+    from leafpress.catalogue import render_thumbnail
+
+    write_leaflet(project / "leaflets", "knee.md", GOOD.format(title="Knee replacement"))
+    result = build([project / "leaflets"], project / "dist", brand, jobs=1,
+                   formats=("a4", "large-print"))
+    assert result.ok
+    assert [t.name for t in result.catalogue.thumbnails] == ["knee.webp"]
+    made = (project / "dist" / THUMBS / "knee.webp").read_bytes()
+    assert made == render_thumbnail(project / "dist" / "knee.pdf")  # page 1 of the A4 PDF
+
+
+def test_a_temp_file_of_the_index_left_by_a_kill_is_removed(project, brand):
+    from leafpress.build import build
+
+    write_leaflet(project / "leaflets", "knee.md", GOOD.format(title="Knee replacement"))
+    out = project / "dist"
+    out.mkdir()
+    leftover = out / ".index.html.abc123.partial"
+    leftover.write_text("<html>half")
+    assert build([project / "leaflets"], out, brand, jobs=1).ok
+    assert not leftover.exists()

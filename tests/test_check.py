@@ -65,7 +65,6 @@ EXPECTED = {
         "9: warning: insecure link http://www.example.org/old: use https:// (the PDF drops "
         "http:// links)"],
     "links_in_code_are_ignored": [
-        "10: warning: the PDF prints this link as plain text: #top (link to an https:// address)",
         "10: warning: the PDF prints this link as plain text: clean.md (link to an https:// "
         "address)",
         "17: warning: insecure link http://www.example.org: use https:// (the PDF drops "

@@ -54,7 +54,7 @@ def test_failures_are_counted_and_the_summary_goes_to_stderr(project):
     assert out[2:] == ["catalogue: dist/index.html (1 leaflet(s), 1 new thumbnail(s))"]
     err = done.stderr.splitlines()
     assert "leaflets/bad.md:3: error: 'reviewed' must be a date like 2026-10-01" in err
-    assert any(line.startswith("leaflets/missing-image.md:4: warning: file not found") for line in err)
+    assert "leaflets/missing-image.md:4: warning: nowhere.png: file not found" in err
     assert any(line.startswith("leaflets/missing-image.md: error: not written") for line in err)
     assert SUMMARY.match(err[-1]).groups() == ("1", "0", "2")
     assert all(": error: " in line or ": warning: " in line for line in err[:-1])

@@ -86,24 +86,46 @@ def test_not_utf8_is_an_error_at_the_line_of_the_bad_byte(tmp_path, brand):
     assert problem.startswith(f"{path}:4: error: not UTF-8 text")
 
 
-def test_front_matter_over_64_kb_is_refused_before_yaml_reads_it(tmp_path, brand):
-    path = tmp_path / "big-front.md"
-    path.write_text("---\ntitle: x\n" + "".join(f"k{n}: {'v' * 60}\n" for n in range(1100))
-                    + "---\nBody\n")
+@pytest.mark.parametrize(("front", "line", "message"), [
+    ("title: x\nreviewed: 2026-02-30", 3, "invalid front matter: day is out of range for month"),
+    ("title: x\nversion: " + "9" * 5000, 3, "invalid front matter: a number with too many digits"),
+    ("title: x\n<<: {summary: y}", 3, "invalid front matter: merge keys (<<) are not allowed"),
+    ("title: x\nsummary: !!python/name:os.system", 3,
+     "invalid front matter: YAML tags like !!python are not allowed"),
+    ("title: x\nsummary: !!binary 'not base64!'", 3, "invalid front matter: failed to decode"),
+    ("title: x\nsummary: a\x00b", 3, "invalid front matter: unacceptable character #x0000"),
+    ("title: x\ntags: " + "[" * 3000 + "]" * 3000, 2, "invalid front matter: nested too deeply"),
+    ("title: x\nversion: 0x" + "f" * 5000, 3, "'version' must be text like \"1.2\""),
+])
+def test_front_matter_that_breaks_yaml_libraries_is_one_clear_line(tmp_path, brand, front, line,
+                                                                   message):
+    path = tmp_path / "x.md"
+    path.write_text(f"---\n{front}\n---\nBody\n")
     [problem] = problems(path, brand)
-    assert problem == f"{path}:1: error: front matter is larger than 64 KB"
+    assert problem.startswith(f"{path}:{line}: error: {message}")
+
+
+def test_front_matter_over_64_kb_is_refused_before_parsing(tmp_path, brand):
+    path = tmp_path / "big.md"
+    path.write_text("---\ntitle: x\nsummary: " + "a" * 64 * 1024 + "\n---\nBody\n")
+    assert problems(path, brand) == [f"{path}:1: error: front matter is larger than 64 KB"]
+
+
+def test_a_bom_windows_line_ends_and_a_dot_fence_are_fine(tmp_path, brand):
+    path = tmp_path / "windows.md"
+    path.write_bytes("\ufeff---\r\ntitle: Caf\u00e9\r\nreviewed: 2026-01-02\r\n...\r\n"
+                     "Body\r\n".encode("utf-8"))
+    leaflet = leaflet_from_source(read_source(path), brand)
+    assert (leaflet.title, leaflet.lines["reviewed"], leaflet.body) == ("Caf\u00e9", 3, "Body\n")
+
+
+def test_a_folder_named_like_a_source_is_one_line_not_a_traceback(tmp_path, brand):
+    (tmp_path / "folder.md").mkdir()
+    assert problems(tmp_path / "folder.md", brand) == [
+        f"{tmp_path / 'folder.md'}: error: cannot read: Is a directory"]
 
 
 def test_a_source_over_2_mb_is_refused_unread(tmp_path, brand):
-    path = tmp_path / "big.md"
-    with path.open("wb") as handle:  # sparse: no disk used, and never read
-        handle.truncate(3 * 1024 * 1024)
-    [problem] = problems(path, brand)
-    assert problem == f"{path}: error: the file is larger than 2 MB"
-
-
-def test_a_folder_named_like_a_source_is_one_clear_line(tmp_path, brand):
-    path = tmp_path / "folder.md"
-    path.mkdir()
-    [problem] = problems(path, brand)
-    assert problem.startswith(f"{path}: error: cannot read:")
+    path = tmp_path / "huge.md"
+    path.write_text("---\ntitle: x\n---\n" + "word " * 500_000)
+    assert problems(path, brand) == [f"{path}: error: the file is larger than 2 MB"]

@@ -1,0 +1,74 @@
+"""Property: whatever bytes a source holds, only LeafletError escapes, at a line in the file."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from leafpress.errors import LeafletError
+from leafpress.markup import convert
+from leafpress.model import leaflet_from_source
+from leafpress.source import read_source
+
+# Pieces that trip YAML and Markdown parsers, mixed with random text below.
+YAML_PIECES = [
+    "title: A leaflet", "title:", "title: {{ 7*7 }}", "summary: >\n  folded", "summary: |",
+    "reviewed: 2026-10-01", "reviewed: 2026-13-45", "review_due: 2020-01-01", "version: 1.2",
+    "version: 0x" + "f" * 60, "version: 1e999", "tags: [a, b", "tags: [[[[", "tags: {a: b}",
+    "a: &x 1", "b: *x", "<<: {c: d}", "!!python/name:os.system", "title: !!binary AAAA",
+    "? [a, b]\n: c", "- item", "key: 'unclosed", 'key: "\\x"', "\t- tab", "lang: en-GB",
+    "url: https://example.org/x", "reference: ../../etc", "title: a\x00b", "title: a\x85b",
+    "%YAML 1.1", "--- !!map", "...", ": :", "title: title: title", "reviewed: 2026-02-30",
+    "title: " + "[" * 200,
+]
+MARKDOWN_PIECES = [
+    "## Heading", "# Title", "- item", "    - nested", "1. one", "> quote", ">>>> deep",
+    "!!! urgent \"Help\"", "    Call 999.", "| a | b |", "|---|---|", "[link](other.md)",
+    "[x](javascript:alert(1))", "![img](../../secret.png)", "<script>x</script>",
+    "<div><div><div>", "</div>", "```", "***", "[" * 30, "*a" * 20, "<" * 30, "&amp; &#0;",
+    "<a href='file:///etc/passwd'>x</a>", "<td colspan=99999999>", "{{ 7*7 }}", "---",
+]
+LINE_BREAKS = st.sampled_from(["\n", "\r\n", "\r"])
+text_lines = st.lists(st.one_of(st.sampled_from(YAML_PIECES), st.text(max_size=30)), max_size=8)
+body_lines = st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES), st.text(max_size=40)),
+                      max_size=12)
+
+
+@st.composite
+def sources(draw) -> bytes:
+    """A source file: usually front matter between fences then a body, sometimes broken."""
+    front = draw(text_lines)
+    body = draw(body_lines)
+    opening = draw(st.sampled_from(["---", "---", "---", "", "--- ", "+++"]))
+    closing = draw(st.sampled_from(["---", "---", "...", "", "----"]))
+    lines = ([opening] if opening else []) + front + ([closing] if closing else []) + body
+    text = draw(LINE_BREAKS).join(lines)
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.booleans()) and data:  # a stray byte that is not UTF-8, anywhere
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.sampled_from([b"\xff", b"\xe9", b"\xc3", b"\xed\xa0\x80"])) + data[at:]
+    return draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + data
+
+
+def _line_count(data: bytes) -> int:
+    return len(re.split(rb"\r\n|\r|\n", data))
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sources())
+def test_only_leaflet_errors_escape_and_lines_are_inside_the_file(brand, data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.md"
+        path.write_bytes(data)
+        try:
+            leaflet = leaflet_from_source(read_source(path), brand)
+            convert(leaflet.body, path, leaflet.body_line)
+        except LeafletError as exc:
+            assert exc.diagnostics
+            for diagnostic in exc.diagnostics:
+                assert 1 <= diagnostic.line <= _line_count(data), (str(diagnostic), data)
+                assert "\n" not in str(diagnostic) and "Traceback" not in str(diagnostic)
