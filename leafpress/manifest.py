@@ -47,12 +47,15 @@ def file_digest(path: Path) -> str:
     a FIFO must not hang or exhaust the parent (the renderer refuses those anyway).
     """
     try:
-        stat = path.stat()
-        if not S_ISREG(stat.st_mode):
-            return "not-a-file"
-        if stat.st_size > MAX_RESOURCE_BYTES:
-            return f"too-large:{stat.st_size}:{stat.st_mtime_ns}"
-        with path.open("rb") as handle:
+        # Open first, without blocking, then ask the open file what it is: a FIFO swapped in
+        # after a stat() would block open() for ever; O_NONBLOCK and fstat leave no such gap.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode) or stat.st_size > MAX_RESOURCE_BYTES:
+            os.close(fd)
+            return ("not-a-file" if not S_ISREG(stat.st_mode)
+                    else f"too-large:{stat.st_size}:{stat.st_mtime_ns}")
+        with open(fd, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except FileNotFoundError:
         return "missing"

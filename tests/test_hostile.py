@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
@@ -18,7 +21,7 @@ import pytest
 from leafpress.build import build
 from leafpress.config import load_brand
 
-from .conftest import CASES, ROOT, normalise, pdf_text
+from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
                       image_sizes, leaks, png, start_listener, write_canaries)
 
@@ -98,6 +101,7 @@ BUILDS = {
         "23: warning: missing.png: file not found",
         f"28: warning: secret.txt: {NOT_A_LINK}"],
     "template_injection": [],
+    "front_matter_markup": [],
     "table_huge_colspan": [],
     "parser_stress_long_word": [],
 }
@@ -234,3 +238,60 @@ def test_capped_table_spans_build_a_normal_page(batch):
     text = pdf_text(pdf)
     assert "WIDE-CELL" in text and "BIG-START" in text
     assert len(pypdf.PdfReader(pdf).pages) == 1
+
+
+def test_markup_in_front_matter_is_text_in_the_pdf_and_in_the_catalogue(batch):
+    from html.parser import HTMLParser
+
+    dist = batch["project"] / "dist"
+    title = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
+    assert pypdf.PdfReader(dist / "front_matter_markup.pdf").metadata.title == title
+    assert title in normalise(pdf_text(dist / "front_matter_markup.pdf"))
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags: list[str] = []
+            self.attributes: set[str] = set()
+            self.images: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.attributes.update(name for name, _ in attrs)
+            self.images += [value for name, value in attrs if tag == "img" and name == "src"]
+
+    # The catalogue lists every leaflet of the corpus, titles and tags included.
+    page = Page()
+    page.feed((dist / "index.html").read_text(encoding="utf-8"))
+    assert page.tags.count("script") == 1  # its own filter, allowed by its hash
+    assert "b" not in page.tags and not [a for a in page.attributes if a.startswith("on")]
+    assert page.images and all(src.startswith("thumbs/") for src in page.images)
+
+
+def test_check_reads_the_whole_corpus_with_one_line_per_finding(batch):
+    # `check` has no worker or timeout: symlinks to /dev/zero, bombs and stress must not
+    # hang or crash it either.
+    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "leaflets"],
+                          cwd=batch["project"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    *findings, summary = done.stdout.splitlines()
+    assert summary.startswith(f"{len(FAILS) + len(BUILDS)} leaflet(s) checked:")
+    one_line = re.compile(r"^leaflets/[\w.-]+\.md(:\d+)?: \S")
+    assert [line for line in findings if not one_line.match(line)] == []
+
+
+def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_path, brand):
+    # The real leaflets too: their pictures, QR codes and the booklet's imposition.
+    out = tmp_path / "out"
+    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
+                   catalogue=False)
+    assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
+    home = os.path.expanduser("~")
+    secrets = [str(ROOT), str(tmp_path), f"{home}/", "/tmp/", "file:",
+               f"pytest-of-{getpass.getuser()}"]
+    for pdf in result.written:
+        data = expanded(pdf, tmp_path)
+        assert leaks(data, secrets) == [], pdf.name
+        assert [key for key in ACTIVE_PDF_KEYS if key + b" " in data or key + b"\n" in data
+                or key + b"(" in data or key + b"<" in data] == [], pdf.name

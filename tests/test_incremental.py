@@ -253,3 +253,26 @@ def test_manifest_is_valid_json_and_keeps_other_sources_entries(site):
     assert sorted(data["entries"]) == ["alpha.pdf", "beta.pdf"]
     assert names(run().written) == ["gamma.pdf"]
     assert not list((project / "dist").glob(".*.partial"))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "file", "missing"])
+def test_image_digests_never_block_or_read_what_is_not_a_file(tmp_path, kind):
+    # The build's parent hashes each picture a leaflet names, and has no timeout: a pipe or
+    # /dev/zero named as an image must give a marker at once, not block or read for ever.
+    import os
+    import threading
+
+    from leafpress.manifest import file_digest
+
+    path = tmp_path / "picture.png"
+    make = {"fifo": lambda: os.mkfifo(path), "device": lambda: path.symlink_to("/dev/zero"),
+            "folder": path.mkdir, "file": lambda: path.write_bytes(b"png"),
+            "missing": lambda: None}
+    make[kind]()
+    answer: list[str] = []
+    worker = threading.Thread(target=lambda: answer.append(file_digest(path)), daemon=True)
+    worker.start()
+    worker.join(30)
+    expected = {"fifo": "not-a-file", "device": "not-a-file", "folder": "not-a-file",
+                "file": hashlib.sha256(b"png").hexdigest(), "missing": "missing"}[kind]
+    assert answer == [expected]

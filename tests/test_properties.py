@@ -6,7 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from leafpress.errors import LeafletError
@@ -38,17 +38,29 @@ body_lines = st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES), st.text(max_si
                       max_size=12)
 
 
+# Fields that parse, and one unknown key: half the sources use only these, so that their
+# bodies get past the front matter and through Markdown and the sanitiser.
+FAIR_FIELDS = ["summary: For adults.", "reviewed: 2026-01-01", "review_due: 2028-01-01",
+               "version: '1.2'", "tags: [spine, pain]", "lang: en-GB", "reference: RSC-1",
+               "url: https://example.org/x", "reviewed: last week", "colour: red"]
+
+
 @st.composite
 def sources(draw) -> bytes:
     """A source file: usually front matter between fences then a body, sometimes broken."""
-    front = draw(text_lines)
+    fair = draw(st.booleans())
+    if fair:
+        front = ["title: A leaflet", *draw(st.lists(st.sampled_from(FAIR_FIELDS), max_size=3,
+                                                    unique=True))]
+    else:
+        front = draw(text_lines)
     body = draw(body_lines)
-    opening = draw(st.sampled_from(["---", "---", "---", "", "--- ", "+++"]))
-    closing = draw(st.sampled_from(["---", "---", "...", "", "----"]))
+    opening = "---" if fair else draw(st.sampled_from(["---", "---", "---", "", "--- ", "+++"]))
+    closing = "---" if fair else draw(st.sampled_from(["---", "---", "...", "", "----"]))
     lines = ([opening] if opening else []) + front + ([closing] if closing else []) + body
     text = draw(LINE_BREAKS).join(lines)
     data = text.encode("utf-8", "surrogatepass")
-    if draw(st.booleans()) and data:  # a stray byte that is not UTF-8, anywhere
+    if not fair and draw(st.booleans()) and data:  # a stray byte that is not UTF-8, anywhere
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(st.sampled_from([b"\xff", b"\xe9", b"\xc3", b"\xed\xa0\x80"])) + data[at:]
     return draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + data
@@ -72,3 +84,27 @@ def test_only_leaflet_errors_escape_and_lines_are_inside_the_file(brand, data):
             for diagnostic in exc.diagnostics:
                 assert 1 <= diagnostic.line <= _line_count(data), (str(diagnostic), data)
                 assert "\n" not in str(diagnostic) and "Traceback" not in str(diagnostic)
+
+
+def test_the_sources_reach_markdown_often_and_every_kind_of_error(brand, tmp_path):
+    # Without this, a strategy that only ever made broken front matter would pass the test
+    # above while never handing a body to Markdown and the sanitiser.
+    codes: set[str] = set()
+    converted: list[bool] = []
+
+    @seed(20261001)  # a fixed sample: this checks the strategy, not the code
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(sources())
+    def sample(data):
+        path = tmp_path / "x.md"
+        path.write_bytes(data)
+        try:
+            leaflet = leaflet_from_source(read_source(path), brand)
+            convert(leaflet.body, path, leaflet.body_line)
+            converted.append(True)
+        except LeafletError as exc:
+            codes.update(diagnostic.code for diagnostic in exc.diagnostics)
+
+    sample()
+    assert len(converted) >= 60
+    assert {"front-matter", "encoding", "missing-key", "unknown-key", "bad-value"} <= codes
