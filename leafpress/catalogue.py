@@ -61,10 +61,13 @@ class FormatFile:
 
     @property
     def details(self) -> str:
-        """Pages and size, as in '3 pages, 48 KB'."""
+        """Pages and size, as in '3 pages, 48 KB' ('8 pages on 2 sheets' for a booklet)."""
         size = human_size(self.size)
         if self.pages is None:
             return size
+        if self.fmt == "booklet":  # its PDF pages are sheet sides, each holding two pages
+            sheets = (self.pages + 1) // 2
+            return f"{self.pages * 2} pages on {sheets} sheet{'' if sheets == 1 else 's'}, {size}"
         return f"{self.pages} page{'' if self.pages == 1 else 's'}, {size}"
 
 

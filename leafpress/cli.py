@@ -123,7 +123,8 @@ def new(title: str, slug: str | None, folder: Path, brand_path: Path) -> None:
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"created {display_path(path)}")
-    click.echo(f"next: edit it, then run `python generate.py build {display_path(path)}`")
+    click.echo(f"next: edit it, then run `.venv/bin/python generate.py check "
+               f"{display_path(path)}` and `... build {display_path(path)}`")
 
 
 @main.command()

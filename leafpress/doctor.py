@@ -91,6 +91,18 @@ def check_output(out: Path) -> Finding:
     return Finding(OK, "Output folder", f"{out} is writable")
 
 
+def brand_rules(brand: Brand) -> Finding:
+    """The brand file loads; its colours and body size also pass check's rules (else a warning:
+    leaflets still build, but not to the house standard)."""
+    from .checks import brand_findings
+
+    problems = brand_findings(brand)
+    if problems:
+        return Finding(WARN, "Brand", "; ".join(d.message for d in problems),
+                       f"fix {os.path.relpath(brand.path)} (run `check` for the lines)")
+    return Finding(OK, "Brand", f"{brand.name} ({os.path.relpath(brand.path)})")
+
+
 def diagnose(brand_path: Path, out: Path) -> list[Finding]:
     """Run every check, in the order a fix would be made."""
     findings = [check_python(), *check_weasyprint()]
@@ -99,7 +111,7 @@ def diagnose(brand_path: Path, out: Path) -> list[Finding]:
     except ConfigError as exc:
         findings.append(Finding(FAIL, "Brand", str(exc.diagnostic), "fix the line named above"))
     else:
-        findings.append(Finding(OK, "Brand", f"{brand.name} ({os.path.relpath(brand.path)})"))
+        findings.append(brand_rules(brand))
         findings.append(check_fonts(brand))
     findings.append(check_output(out))
     return findings

@@ -121,3 +121,12 @@ def test_new_leaflet_passes_check_with_warnings_at_most(project, brand):
     report = check([path], brand, datetime.date.today())
     assert [r.title for r in report.leaflets] == ["Facet joint injection"]
     assert not report.failed(strict=False), [str(d) for d in report.all_findings()]
+
+
+def test_doctor_warns_when_the_brand_fails_the_house_rules(project, run):
+    brand = project / "styles" / "brand.toml"
+    brand.write_text(brand.read_text().replace('primary = "#00677f"', 'primary = "#aaaaaa"'))
+    result = run("doctor")
+    assert result.exit_code == 0  # leaflets still build
+    line = next(l for l in result.output.splitlines() if "Brand:" in l)
+    assert line.startswith("warning  Brand: ") and "#aaaaaa" in line

@@ -81,6 +81,10 @@ def test_every_leaflet_is_listed_by_title_with_each_format_its_size_and_pages(si
             pdf = out / link.attrs["href"]
             count = pages_of(pdf)
             details = f"{count} page{'s' if count != 1 else ''}, {kilobytes(pdf)}"
+            if pdf.name.endswith("-booklet.pdf"):  # sheet sides, two booklet pages each
+                sheets = (count + 1) // 2
+                details = (f"{count * 2} pages on {sheets} sheet{'s' if sheets != 1 else ''}, "
+                           f"{kilobytes(pdf)}")
             assert link.find("span", cls="format-details").text == details
             assert leaflet.title in link.text  # a screen reader's list of links says which leaflet
         assert card.find("p", cls="summary").text == leaflet.summary
@@ -94,7 +98,7 @@ def test_every_leaflet_is_listed_by_title_with_each_format_its_size_and_pages(si
     assert large.find("span", cls="format-details").text.startswith("3 pages, ")
     booklet = page.find("a", cls="format-booklet")
     assert booklet.attrs["href"] == "preparing-for-spinal-surgery-booklet.pdf"
-    assert "2 pages" in booklet.text
+    assert "4 pages on 1 sheet" in booklet.text  # 2 sides of one folded sheet
     assert "Folded booklet" in page.text and "flip on short edge" in page.text
 
 
@@ -387,3 +391,18 @@ def test_a_temp_file_of_the_index_left_by_a_kill_is_removed(project, brand):
     leftover.write_text("<html>half")
     assert build([project / "leaflets"], out, brand, jobs=1).ok
     assert not leftover.exists()
+
+
+def test_a_booklet_is_listed_by_its_folded_pages_and_sheets(project, brand):
+    from leafpress.build import build
+
+    write_leaflet(project / "leaflets", "knee.md", GOOD.format(title="Knee replacement"))
+    result = build([project / "leaflets"], project / "dist", brand, jobs=1,
+                   formats=("a4", "booklet"))
+    assert result.ok
+    sides = len(pypdf.PdfReader(project / "dist" / "knee-booklet.pdf").pages)
+    _, cards = cards_of(project / "dist")
+    [booklet] = [span.text for span in cards[0].find_all("span", cls="format-details")
+                 if "sheet" in span.text]
+    sheets = sides // 2
+    assert booklet.startswith(f"{sides * 2} pages on {sheets} sheet{'s' if sheets > 1 else ''}, ")
