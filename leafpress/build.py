@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from .checks import build_review
 from .config import Brand
 from .errors import ERROR, Diagnostic, LeafletError, error, warning
 from .files import atomic_write, remove_partials
@@ -19,7 +20,7 @@ from .manifest import Entry, Manifest, environment_key, leaflet_key
 from .model import Leaflet, leaflet_from_source
 from .progress import Progress
 from .shards import in_shard
-from .source import read_source
+from .source import discover, read_source
 from .workers import JOB_TIMEOUT, MEMORY_LIMIT, run_jobs
 
 if TYPE_CHECKING:
@@ -71,26 +72,10 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def discover(sources: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand folders into their .md files (recursively, sorted); report missing paths."""
-    found: list[Path] = []
-    problems: list[Diagnostic] = []
-    for source in sources:
-        if source.is_dir():
-            found.extend(sorted(p for p in source.rglob("*.md") if p.is_file()))
-        elif source.is_file():
-            found.append(source)
-        else:
-            problems.append(error("not-found", source, 0, "no such file or folder"))
-    unique = list(dict.fromkeys(found))
-    return unique, problems
-
-
 def load(paths: list[Path], brand: Brand,
          strict: bool = False) -> tuple[list[Leaflet], list[Diagnostic]]:
     """Read and validate every source before anything is written (overdue: warn, or refuse
     with strict)."""
-    from .checks import build_review  # checks imports discover from here
     leaflets: list[Leaflet] = []
     problems: list[Diagnostic] = []
     by_stem: dict[str, list[Path]] = {}

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from .build import discover
 from .config import Brand, _line_of
 from .errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
 from .model import Leaflet, leaflet_from_source
 from .prose import Block, blocks, line_finder, without_code
 from .readability import Readability, Sentence, block_sentences, measure
-from .source import Source, read_source
+from .source import Source, discover, read_source
 
 REVIEW_WARNING_DAYS = 90
 MAX_SENTENCE_WORDS = 25

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import LeafletError, error
+from .errors import Diagnostic, LeafletError, error
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -158,3 +158,18 @@ def read_source(path: Path) -> Source:
 def is_date(value: Any) -> bool:
     """True for a plain date (YAML 2026-10-01), not a date with a time."""
     return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def discover(sources: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand folders into their .md files (recursively, sorted); report missing paths."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for source in sources:
+        if source.is_dir():
+            found.extend(sorted(p for p in source.rglob("*.md") if p.is_file()))
+        elif source.is_file():
+            found.append(source)
+        else:
+            problems.append(error("not-found", source, 0, "no such file or folder"))
+    unique = list(dict.fromkeys(found))
+    return unique, problems

@@ -66,3 +66,22 @@ def project(tmp_path):
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "leaflets").mkdir()
     return tmp_path
+
+
+def figure_alts(path: Path) -> list[str]:
+    """The alt text of every Figure in a PDF's structure tree (what a screen reader says)."""
+    import pypdf
+
+    alts: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return alts

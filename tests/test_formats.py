@@ -18,7 +18,7 @@ from leafpress.markup import to_html
 from leafpress.model import leaflet_from_source
 from leafpress.source import read_source
 
-from .conftest import SAMPLES, normalise, pdf_text
+from .conftest import SAMPLES, figure_alts, normalise, pdf_text
 from .test_pdf_output import sentences, without_link_addresses
 
 MM = 72 / 25.4
@@ -348,19 +348,7 @@ def test_qr_code_scans_to_the_leaflet_url_and_is_at_least_25mm(built_samples, fo
 
 
 def test_qr_code_is_a_figure_with_alt_text(built_samples, brand):
-    reader = pypdf.PdfReader(built_samples / f"{LONG}.pdf")
-    alts = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, pypdf.generic.DictionaryObject):
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt")))
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    alts = figure_alts(built_samples / f"{LONG}.pdf")
     assert "QR code that opens this leaflet online at www.example.org/leaflets/" \
            "lumbar-discectomy-recovery" in alts
 

@@ -14,7 +14,7 @@ from leafpress.markup import to_html
 from leafpress.model import leaflet_from_source
 from leafpress.source import read_source
 
-from .conftest import SAMPLES, normalise, pdf_text
+from .conftest import SAMPLES, figure_alts, normalise, pdf_text
 
 SAMPLE_STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 A4 = (595.28, 841.89)
@@ -116,19 +116,7 @@ def test_metadata_tagging_and_embedded_subset_fonts(built_samples, brand, stem):
 
 
 def test_logo_is_tagged_as_a_figure_with_alt_text(built_samples, brand):
-    reader = pypdf.PdfReader(built_samples / f"{SAMPLE_STEMS[0]}.pdf")
-    alts = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, pypdf.generic.DictionaryObject):
-            if node.get("/S") == "/Figure":
-                alts.append(node.get("/Alt"))
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    alts = figure_alts(built_samples / f"{SAMPLE_STEMS[0]}.pdf")
     assert f"{brand.name} logo" in alts
 
 
