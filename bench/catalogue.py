@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from leafpress.build import build
-from leafpress.catalogue import write_catalogue
-from leafpress.config import load_brand
+from leafpress.build.builder import build
+from leafpress.catalogue.page import write_catalogue
+from leafpress.model.brand import load_brand
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,8 +19,8 @@ def main() -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from leafpress.config import load_brand
-    from leafpress.pdf import PDF_VARIANT, brand_css
+    from leafpress.model.brand import load_brand
+    from leafpress.render.pdf import PDF_VARIANT, brand_css
 
     brand = load_brand(brand_path)
     fonts = FontConfiguration()

@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leafpress.config import load_brand  # noqa: E402
-from leafpress.model import leaflet_from_source  # noqa: E402
-from leafpress.render import render_html  # noqa: E402
-from leafpress.source import read_source  # noqa: E402
+from leafpress.model.brand import load_brand  # noqa: E402
+from leafpress.model.leaflet import leaflet_from_source  # noqa: E402
+from leafpress.render.html import render_html  # noqa: E402
+from leafpress.model.source import read_source  # noqa: E402
 
 BRAND = ROOT / "styles" / "brand.toml"
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_BRAND, FORMAT_NAMES, load_brand
-from .errors import Diagnostic, display_path, error
+from leafpress import formats as registry
+from leafpress.model.brand import DEFAULT_BRAND, Brand, load_brand
+from leafpress.errors import Diagnostic, display_path, error
 
 SOURCES = click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 BRAND = click.option("--brand", "brand_path", type=click.Path(path_type=Path), default=DEFAULT_BRAND,
@@ -18,12 +19,17 @@ BRAND = click.option("--brand", "brand_path", type=click.Path(path_type=Path), d
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
+def _brand(path: Path) -> Brand:
+    """The brand file, validated, with every format it names registered."""
+    return registry.check_brand(load_brand(path))
+
+
 def _print(diagnostic: Diagnostic) -> None:
     click.echo(str(diagnostic), err=True)
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
-    from .shards import parse_shard
+    from leafpress.build.shards import parse_shard
 
     if value is None:
         return None
@@ -48,18 +54,19 @@ def main() -> None:
 @STRICT
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: the number of CPUs].")
-@click.option("--format", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, "all"]),
+@click.option("--format", "formats", multiple=True, type=click.Choice([*registry.names(), "all"]),
               help="Output format; repeat for several, or 'all' [default: the brand's formats].")
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Build only the K-th of N stable slices of the sources (for CI matrices).")
 def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, strict: bool,
           jobs: int | None, formats: tuple[str, ...], shard: tuple[int, int] | None) -> None:
     """Build PDFs from SOURCES (.md files or folders; default: leaflets/)."""
-    from .build import DEFAULT_SOURCES, build as run_build
-    from .progress import progress_for
+    from leafpress.build.builder import DEFAULT_SOURCES, build as run_build
+    from leafpress.build.progress import progress_for
 
-    brand = load_brand(brand_path)
-    chosen = FORMAT_NAMES if "all" in formats else tuple(f for f in FORMAT_NAMES if f in formats)
+    brand = _brand(brand_path)
+    names = registry.names()
+    chosen = names if "all" in formats else tuple(f for f in names if f in formats)
     started = time.monotonic()
     progress = progress_for(sys.stdout, sys.stderr)
     result = run_build(list(sources) or list(DEFAULT_SOURCES), out, brand,
@@ -67,9 +74,7 @@ def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, s
                        report=progress.note, force=force, shard=shard, progress=progress,
                        catalogue=shard is None)  # shards run at once: the catalogue comes after
     progress.finish()
-    seconds = time.monotonic() - started
-    click.echo(f"{len(result.written)} built, {len(result.up_to_date)} up to date, "
-               f"{len(result.failed)} failed in {seconds:.1f} s", err=not result.ok)
+    click.echo(result.summary(time.monotonic() - started), err=not result.ok)
     if catalogue := result.catalogue:
         click.echo(f"catalogue: {display_path(catalogue.path)} ({len(catalogue.cards)} "
                    f"leaflet(s), {len(catalogue.thumbnails)} new thumbnail(s))")
@@ -87,11 +92,11 @@ def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, s
 def check(sources: tuple[Path, ...], as_json: bool, strict: bool, brand_path: Path,
           today: datetime.datetime | None) -> None:
     """Check SOURCES for readability, review dates, images, links and acronyms."""
-    from .build import DEFAULT_SOURCES
-    from .checkreport import human_lines, to_json
-    from .checks import check as run_check
+    from leafpress.build.builder import DEFAULT_SOURCES
+    from leafpress.check.report import human_lines, to_json
+    from leafpress.check.rules import check as run_check
 
-    brand = load_brand(brand_path)
+    brand = _brand(brand_path)
     report = run_check(list(sources) or list(DEFAULT_SOURCES), brand,
                        today.date() if today else datetime.date.today())
     if as_json:
@@ -111,9 +116,9 @@ def check(sources: tuple[Path, ...], as_json: bool, strict: bool, brand_path: Pa
 @BRAND
 def new(title: str, slug: str | None, folder: Path, brand_path: Path) -> None:
     """Start a new leaflet called TITLE with every section a procedure leaflet needs."""
-    from .scaffold import new_leaflet
+    from leafpress.authoring.scaffold import new_leaflet
 
-    brand = load_brand(brand_path)
+    brand = _brand(brand_path)
     try:
         path = new_leaflet(title, folder, brand, slug=slug)
     except FileExistsError as exc:
@@ -133,7 +138,7 @@ def new(title: str, slug: str | None, folder: Path, brand_path: Path) -> None:
               default=Path("dist"), show_default=True, help="The output folder to test.")
 def doctor(brand_path: Path, out: Path) -> None:
     """Check that this machine can build leaflets, and say how to fix what is wrong."""
-    from .doctor import FAIL, diagnose
+    from leafpress.authoring.doctor import FAIL, diagnose
 
     findings = diagnose(brand_path, out)
     for finding in findings:
@@ -158,8 +163,8 @@ def doctor(brand_path: Path, out: Path) -> None:
 def watch(sources: tuple[Path, ...], out: Path, brand_path: Path, port: int,
           jobs: int | None) -> None:
     """Build, preview on 127.0.0.1, and rebuild whatever changes until Ctrl-C."""
-    from .build import DEFAULT_SOURCES
-    from .watch import watch as run_watch
+    from leafpress.build.builder import DEFAULT_SOURCES
+    from leafpress.authoring.watch import watch as run_watch
 
     try:
         run_watch(list(sources) or list(DEFAULT_SOURCES), out, brand_path, port, jobs,

@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-MAX_RESOURCE_BYTES = 20 * 1024 * 1024  # the largest image, font or stylesheet a leaflet may use
 PARTIAL_SUFFIX = ".partial"  # never .pdf, so nobody mistakes a temp file for a leaflet
 
 

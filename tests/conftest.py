@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from leafpress.build import build
-from leafpress.config import load_brand
+from leafpress.build.builder import build
+from leafpress.model.brand import load_brand
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "leaflets"

@@ -8,12 +8,12 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from leafpress.build import build
+from leafpress.build.builder import build
 from leafpress.cli import main
-from leafpress.config import load_brand
-from leafpress.model import leaflet_from_source
-from leafpress.scaffold import add_months, new_leaflet, slugify
-from leafpress.source import read_source
+from leafpress.model.brand import load_brand
+from leafpress.model.leaflet import leaflet_from_source
+from leafpress.authoring.scaffold import add_months, new_leaflet, slugify
+from leafpress.model.source import read_source
 
 from .conftest import normalise, pdf_text, write_leaflet
 
@@ -115,7 +115,7 @@ def test_doctor_reports_a_broken_brand(project, run):
 
 
 def test_new_leaflet_passes_check_with_warnings_at_most(project, brand):
-    from leafpress.checks import check
+    from leafpress.check.rules import check
 
     path = new_leaflet("Facet joint injection", project / "leaflets", brand)
     report = check([path], brand, datetime.date.today())

@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from leafpress.build import discover, load
-from leafpress.catalogue import INDEX, THUMBS, contrast, write_catalogue
+from leafpress.build.builder import discover, load
+from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
+from leafpress.model.brand import contrast_on_white as contrast
 from leafpress.cli import main
 from leafpress.files import atomic_write
 
@@ -237,7 +238,7 @@ def test_contrast_of_brand_colours_is_checked(site, brand, tmp_path):
     pale = dataclasses.replace(brand, primary="#7fbfff")
     result = write_catalogue(out, leaflets, pale)
     assert [d.message for d in result.diagnostics] == [
-        "colour 'primary' #7fbfff has a contrast of 1.9:1 on white; text needs 4.5:1 (WCAG AA)"]
+        "colour 'primary' #7fbfff has a contrast of 1.94:1 on white; text needs 4.5:1 (WCAG AA)"]
 
 
 # ---- Through the command line, as a build runs it ----
@@ -369,8 +370,8 @@ def test_a_missing_catalogue_template_is_one_error_line(project, run):
 
 
 def test_the_build_uses_the_thumbnail_its_worker_made_of_the_a4_pdf(project, brand):
-    from leafpress.build import build
-    from leafpress.catalogue import render_thumbnail
+    from leafpress.build.builder import build
+    from leafpress.render.thumbnail import thumbnail as render_thumbnail
 
     write_leaflet(project / "leaflets", "knee.md", GOOD.format(title="Knee replacement"))
     result = build([project / "leaflets"], project / "dist", brand, jobs=1,
@@ -382,7 +383,7 @@ def test_the_build_uses_the_thumbnail_its_worker_made_of_the_a4_pdf(project, bra
 
 
 def test_a_temp_file_of_the_index_left_by_a_kill_is_removed(project, brand):
-    from leafpress.build import build
+    from leafpress.build.builder import build
 
     write_leaflet(project / "leaflets", "knee.md", GOOD.format(title="Knee replacement"))
     out = project / "dist"
@@ -394,7 +395,7 @@ def test_a_temp_file_of_the_index_left_by_a_kill_is_removed(project, brand):
 
 
 def test_a_booklet_is_listed_by_its_folded_pages_and_sheets(project, brand):
-    from leafpress.build import build
+    from leafpress.build.builder import build
 
     write_leaflet(project / "leaflets", "knee.md", GOOD.format(title="Knee replacement"))
     result = build([project / "leaflets"], project / "dist", brand, jobs=1,

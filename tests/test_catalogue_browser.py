@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from leafpress.build import build
-from leafpress.catalogue import INDEX, THUMBS, write_catalogue
+from leafpress.build.builder import build
+from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, write_leaflet
 

@@ -12,11 +12,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leafpress.checks import check_leaflet, contrast_on_white
-from leafpress.config import load_brand
+from leafpress.check.rules import check_leaflet
+from leafpress.model.brand import contrast_on_white
+from leafpress.model.brand import load_brand
 from leafpress.cli import main
-from leafpress.readability import measure, sentences
-from leafpress.source import read_source
+from leafpress.check.readability import measure, sentences
+from leafpress.model.source import read_source
 
 from .conftest import ROOT, SAMPLES, write_leaflet
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leafpress.config import load_brand
+from leafpress.model.brand import load_brand
 from leafpress.errors import ConfigError
 
 

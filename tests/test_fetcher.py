@@ -8,9 +8,9 @@ import os
 import pypdf
 import pytest
 
-from leafpress.build import build
-from leafpress.config import load_brand
-from leafpress.fetcher import LocalFetcher, ResourceRefused
+from leafpress.build.builder import build
+from leafpress.model.brand import load_brand
+from leafpress.render.fetcher import LocalFetcher, ResourceRefused
 
 from .conftest import normalise, pdf_text, write_leaflet
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, canary_png,

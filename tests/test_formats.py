@@ -13,10 +13,10 @@ import pypdf
 import pytest
 from PIL import Image
 
-from leafpress.build import build
-from leafpress.markup import to_html
-from leafpress.model import leaflet_from_source
-from leafpress.source import read_source
+from leafpress.build.builder import build
+from leafpress.render.markup import to_html
+from leafpress.model.leaflet import leaflet_from_source
+from leafpress.model.source import read_source
 
 from .conftest import SAMPLES, figure_alts, normalise, pdf_text
 from .test_pdf_output import sentences, without_link_addresses

@@ -9,9 +9,9 @@ import difflib
 import os
 
 from leafpress import __version__
-from leafpress.model import leaflet_from_source
-from leafpress.render import render_html
-from leafpress.source import read_source
+from leafpress.model.leaflet import leaflet_from_source
+from leafpress.render.html import render_html
+from leafpress.model.source import read_source
 
 from .conftest import ROOT, SAMPLES
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from leafpress.build import build
-from leafpress.config import load_brand
+from leafpress.build.builder import Limits, build
+from leafpress.model.brand import load_brand
 
 from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
@@ -134,7 +134,7 @@ def batch(tmp_path_factory):
     try:
         diagnostics: list[str] = []
         result = build([leaflets], project / "dist", load_brand(project / "styles" / "brand.toml"),
-                       jobs=2, timeout=TIMEOUT, report=lambda d: diagnostics.append(str(d)))
+                       jobs=2, limits=Limits(timeout=TIMEOUT), report=lambda d: diagnostics.append(str(d)))
     finally:
         os.chdir(cwd)
         server.shutdown()

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 import weasyprint
 
-from leafpress.imposition import impose_booklet, sheet_order
+from leafpress.formats.imposition import impose_booklet, sheet_order
 
 MM = 72 / 25.4
 

@@ -10,11 +10,11 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from leafpress import workers
-from leafpress.build import build
+from leafpress.build import workers
+from leafpress.build.builder import build
 from leafpress.cli import main
-from leafpress.config import load_brand
-from leafpress.manifest import MANIFEST, image_references, read_entries
+from leafpress.model.brand import load_brand
+from leafpress.build.manifest import MANIFEST, read_entries
 
 from .conftest import ROOT, normalise, pdf_text, write_leaflet
 
@@ -110,12 +110,6 @@ def test_an_edit_to_a_referenced_image_rebuilds_its_leaflet(site):
     image = project / "leaflets" / "images" / "spine-regions.svg"
     image.write_text(image.read_text().replace("#e5e7eb", "#ffcc00"))
     assert names(run().written) == ["gamma.pdf"]
-
-
-def test_image_references_are_found_in_markdown_and_html():
-    body = ('![a](images/a.png) ![b](<b c.svg> "title") ![d](https://x.org/d.png)\n'
-            '[ref]: images/e.jpg\n<img alt="f" src="f.png">\n![g](data:image/png;base64,AA)')
-    assert image_references(body) == ["images/a.png", "b", "images/e.jpg", "f.png"]
 
 
 def test_a_deleted_or_altered_output_is_rebuilt(site):
@@ -262,7 +256,7 @@ def test_image_digests_never_block_or_read_what_is_not_a_file(tmp_path, kind):
     import os
     import threading
 
-    from leafpress.manifest import file_digest
+    from leafpress.build.manifest import file_digest
 
     path = tmp_path / "picture.png"
     make = {"fifo": lambda: os.mkfifo(path), "device": lambda: path.symlink_to("/dev/zero"),

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from leafpress.workers import run_jobs
+from leafpress.build.workers import run_jobs
 
 from .conftest import ROOT, write_leaflet
 from .hostile import png
@@ -46,10 +46,10 @@ def test_hung_crashed_and_greedy_jobs_fail_alone_and_later_jobs_still_run():
 BUILD_WITH_CAP = """
 import sys
 from pathlib import Path
-from leafpress.build import build
-from leafpress.config import load_brand
+from leafpress.build.builder import Limits, build
+from leafpress.model.brand import load_brand
 result = build([Path("leaflets")], Path("dist"), load_brand(Path("styles/brand.toml")), jobs=1,
-               memory_limit=int(sys.argv[1]) * 1024**2, report=lambda d: print(d, file=sys.stderr))
+               limits=Limits(memory=int(sys.argv[1]) * 1024**2), report=lambda d: print(d, file=sys.stderr))
 print(" ".join(sorted(p.name for p in result.written)))
 """
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from leafpress.errors import LeafletError
-from leafpress.markup import MAX_DEPTH, convert, to_html
+from leafpress.render.markup import MAX_DEPTH, convert, to_html
 
 # (raw HTML or Markdown an author might write, text that must not survive)
 DROPPED = [

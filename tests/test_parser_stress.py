@@ -50,14 +50,15 @@ def test_the_build_parent_validates_and_hashes_them_without_hanging(stress):
     # Everything build() does before its workers start, in a process of its own.
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from leafpress.build import discover, load
-        from leafpress.config import load_brand
-        from leafpress.manifest import environment_key, leaflet_key
+        from leafpress.build.builder import discover, load
+        from leafpress.model.brand import load_brand
+        from leafpress.build.manifest import environment_key, leaflet_key
         brand = load_brand(Path({str(ROOT / "styles" / "brand.toml")!r}))
         paths, _ = discover([Path("leaflets")])
         leaflets, problems = load(paths, brand)
         environment = environment_key(brand)
-        keys = [leaflet_key(environment, leaflet, "a4") for leaflet in leaflets]
+        from leafpress import formats
+        keys = [leaflet_key(environment, leaflet, formats.get("a4"), brand) for leaflet in leaflets]
         print(len(paths), len(keys) + len(problems))
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=stress, capture_output=True,

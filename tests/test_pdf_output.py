@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 import pypdf
 import pytest
 
-from leafpress.build import build
-from leafpress.markup import to_html
-from leafpress.model import leaflet_from_source
-from leafpress.source import read_source
+from leafpress.build.builder import build
+from leafpress.render.markup import to_html
+from leafpress.model.leaflet import leaflet_from_source
+from leafpress.model.source import read_source
 
 from .conftest import SAMPLES, figure_alts, normalise, pdf_text
 

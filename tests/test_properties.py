@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from leafpress.errors import LeafletError
-from leafpress.markup import convert
-from leafpress.model import leaflet_from_source
-from leafpress.source import read_source
+from leafpress.render.markup import convert
+from leafpress.model.leaflet import leaflet_from_source
+from leafpress.model.source import read_source
 
 # Pieces that trip YAML and Markdown parsers, mixed with random text below.
 YAML_PIECES = [

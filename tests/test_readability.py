@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from leafpress.prose import CELL, HEADING, ITEM, PARAGRAPH, blocks
-from leafpress.readability import measure, sentences
+from leafpress.check.prose import CELL, HEADING, ITEM, PARAGRAPH, blocks
+from leafpress.check.readability import measure, sentences
 
 
 def figures(text: str):

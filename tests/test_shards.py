@@ -9,8 +9,8 @@ import sys
 import pypdf
 import pytest
 
-from leafpress.manifest import MANIFEST, SHARD_MANIFEST, read_entries
-from leafpress.shards import parse_shard, shard_of
+from leafpress.build.manifest import MANIFEST, SHARD_MANIFEST, read_entries
+from leafpress.build.shards import parse_shard, shard_of
 
 from .conftest import ROOT, write_leaflet
 

@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from leafpress.errors import LeafletError
-from leafpress.model import leaflet_from_source
-from leafpress.source import read_source
+from leafpress.model.leaflet import leaflet_from_source
+from leafpress.model.source import read_source
 
 
 def problems(path, brand) -> list[str]:

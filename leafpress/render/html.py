@@ -9,11 +9,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
-from .config import Brand
-from .markup import convert
-from .model import Leaflet
-from .qr import qr_data_uri
+from leafpress import __version__
+from leafpress.model.brand import Brand
+from leafpress.render.markup import convert
+from leafpress.model.leaflet import Leaflet
+from leafpress.render.qr import qr_data_uri
 
 TEMPLATE = "leaflet.html.j2"
 

@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Brand
+from leafpress.model.brand import Brand
 
 PDF_VARIANT = "pdf/ua-1"
 # The only link targets a patient's PDF may carry; anything else (file:, relative) is dropped.
@@ -21,10 +21,6 @@ def brand_css(brand: Brand) -> str:
             f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; }}")
 
 
-def format_stylesheet(brand: Brand, fmt: str) -> Path:
-    return brand.styles / f"{fmt}.css"
-
-
 @dataclass
 class Rendered:
     """A PDF in memory and what went wrong on the way, as plain messages."""
@@ -33,7 +29,22 @@ class Rendered:
     pages: int
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the PDF must not be written
-    thumbnail: bytes | None = None  # page 1 for the catalogue, made while the worker has it
+    dependencies: dict[str, str] = field(default_factory=dict)  # what the fetcher read
+
+
+class _ImageCache(dict):
+    """WeasyPrint's image cache for one folder. A cached image never reaches the fetcher, so
+    the cache tells it which URLs a document used (WeasyPrint asks `url in cache` first)."""
+
+    def __init__(self, used):
+        super().__init__()
+        self._used = used
+
+    def __contains__(self, key) -> bool:
+        found = super().__contains__(key)
+        if found and isinstance(key, str):
+            self._used(key)
+        return found
 
 
 class _Collect(logging.Handler):
@@ -51,18 +62,19 @@ def preload() -> None:
     import weasyprint  # noqa: F401
     import weasyprint.text.fonts  # noqa: F401
 
-    from . import fetcher  # noqa: F401
+    from leafpress.render import fetcher  # noqa: F401
 
 
 class Renderer:
-    """Turns HTML into PDF for one brand and format; build one per worker and reuse it."""
+    """Turns HTML into PDF for one brand and stylesheet; build one per worker and reuse it."""
 
-    def __init__(self, brand: Brand, fmt: str):
+    def __init__(self, brand: Brand, stylesheet: Path):
         import weasyprint  # lazy: check, new and --help must not pay for it
         from PIL import Image
         from weasyprint.text.fonts import FontConfiguration
 
-        from .fetcher import MAX_IMAGE_PIXELS, LocalFetcher
+        from leafpress.limits import MAX_IMAGE_PIXELS
+        from leafpress.render.fetcher import LocalFetcher
 
         # Second line of defence behind the fetcher's own check: Pillow refuses bombs too.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -79,7 +91,7 @@ class Renderer:
                                font_config=self.font_config),
                 *(weasyprint.CSS(filename=path, url_fetcher=self.fetcher,
                                  font_config=self.font_config)
-                  for path in (brand.styles / "leaflet.css", format_stylesheet(brand, fmt))),
+                  for path in (brand.styles / "leaflet.css", stylesheet)),
             ]
         finally:
             logger.removeHandler(collect)
@@ -92,9 +104,8 @@ class Renderer:
     def render(self, html: str, folder: Path) -> Rendered:
         """Render one document whose relative URLs resolve against folder."""
         folder = folder.resolve()
-        self.fetcher.document_root = folder
-        self.fetcher.refused.clear()
-        cache = self.image_caches.setdefault(folder, {})
+        self.fetcher.start(folder)
+        cache = self.image_caches.setdefault(folder, _ImageCache(self.fetcher.used))
         collect = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collect)
@@ -113,7 +124,7 @@ class Renderer:
         messages = self._messages(collect, self.fetcher.refused, folder)
         return Rendered(pdf, len(document.pages),
                         self.stylesheet_warnings + [m for m, fatal in messages if not fatal],
-                        [m for m, fatal in messages if fatal])
+                        [m for m, fatal in messages if fatal], dict(self.fetcher.loaded))
 
     def _messages(self, collect: _Collect, refused: list[tuple[str, str, bool]],
                   folder: Path | None = None) -> list[tuple[str, bool]]:

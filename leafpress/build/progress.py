@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .errors import Diagnostic, display_path
+from leafpress.errors import Diagnostic, display_path
 
 
 class Progress:

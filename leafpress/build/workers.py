@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .errors import Diagnostic, LeafletError
+from leafpress.errors import Diagnostic, LeafletError
+from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT
 
-JOB_TIMEOUT = 60.0  # seconds for one leaflet in one format
-MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from .checks import CheckReport, LeafletReport
-from .errors import ERROR, WARNING, Diagnostic, display_path
-from .readability import Readability
+from leafpress.check.rules import CheckReport, LeafletReport
+from leafpress.errors import ERROR, WARNING, Diagnostic, display_path
+from leafpress.check.readability import Readability
 
 
 def _figure(value: float | None) -> float | None:

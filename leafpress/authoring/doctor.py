@@ -9,8 +9,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Brand, load_brand
-from .errors import ConfigError
+from leafpress import formats as registry
+from leafpress.model.brand import Brand, load_brand
+from leafpress.errors import ConfigError
 
 OK, WARN, FAIL = "ok", "warning", "error"
 
@@ -94,7 +95,7 @@ def check_output(out: Path) -> Finding:
 def brand_rules(brand: Brand) -> Finding:
     """The brand file loads; its colours and body size also pass check's rules (else a warning:
     leaflets still build, but not to the house standard)."""
-    from .checks import brand_findings
+    from leafpress.check.rules import brand_findings
 
     problems = brand_findings(brand)
     if problems:
@@ -107,7 +108,7 @@ def diagnose(brand_path: Path, out: Path) -> list[Finding]:
     """Run every check, in the order a fix would be made."""
     findings = [check_python(), *check_weasyprint()]
     try:
-        brand = load_brand(brand_path)
+        brand = registry.check_brand(load_brand(brand_path))
     except ConfigError as exc:
         findings.append(Finding(FAIL, "Brand", str(exc.diagnostic), "fix the line named above"))
     else:

@@ -9,10 +9,9 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic, LeafletError, error
+from leafpress.errors import Diagnostic, LeafletError, error
+from leafpress.limits import MAX_FRONT_MATTER_BYTES, MAX_SOURCE_BYTES
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
-MAX_FRONT_MATTER_BYTES = 64 * 1024
 FENCE = "---"
 
 

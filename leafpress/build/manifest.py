@@ -11,34 +11,21 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from stat import S_ISREG
-from urllib.parse import unquote, urlsplit
 
-from .config import Brand
-from .errors import Diagnostic, warning
-from .files import MAX_RESOURCE_BYTES, atomic_write
-from .model import Leaflet
+from leafpress.formats.base import Format
+from leafpress.model.brand import Brand
+from leafpress.errors import Diagnostic, warning
+from leafpress.files import atomic_write
+from leafpress.limits import MAX_RESOURCE_BYTES
+from leafpress.model.leaflet import Leaflet
 
 MANIFEST = ".leafpress-manifest.json"
 SHARD_MANIFEST = ".leafpress-manifest.shard-{k}-of-{n}.json"
 MANIFEST_GLOB = ".leafpress-manifest*.json"
-SCHEMA = 1  # bump when the key recipe changes: every PDF is then rebuilt once
+SCHEMA = 2  # bump when the key recipe changes: every PDF is then rebuilt once
 # Distributions whose upgrades can change a PDF. Versions come from package metadata so that
 # a no-op build never pays WeasyPrint's import.
 DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
-
-# Image references an author can write in Markdown: ![alt](path "title"), [id]: path, <img src>.
-# Scans stop at the next bracket: these run in the build's parent, which has no timeout.
-_INLINE_IMAGE = re.compile(r"!\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\[\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)
-_HTML_IMAGE = re.compile(r"<img\b[^<>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
-
-
-def image_references(body: str) -> list[str]:
-    """Local file references in a Markdown body (URLs with a scheme are left out)."""
-    found = [*_INLINE_IMAGE.findall(body), *_REFERENCE.findall(body), *_HTML_IMAGE.findall(body)]
-    local = [ref for ref in found if not urlsplit(ref).scheme and not ref.startswith("#")]
-    return list(dict.fromkeys(local))
-
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a regular file's bytes, or a marker naming why it has none.
@@ -96,7 +83,7 @@ def environment_key(brand: Brand) -> str:
         "schema": SCHEMA,
         "versions": {name: _version(name) for name in DISTRIBUTIONS},
         # The engine's own code: an edit to it during development must not leave stale PDFs.
-        "code": tree_digest(Path(__file__).parent),
+        "code": tree_digest(Path(__file__).parent.parent),
         "brand": _relative_to(dataclasses.asdict(brand), brand.folder),
         "brand_file": file_digest(brand.path),
         "logo": file_digest(brand.logo),
@@ -106,27 +93,28 @@ def environment_key(brand: Brand) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def leaflet_key(environment: str, leaflet: Leaflet, fmt: str) -> str:
-    """Hash of everything that makes one PDF: the environment, the parsed source, its images."""
-    folder = leaflet.path.parent
+def leaflet_key(environment: str, leaflet: Leaflet, fmt: Format, brand: Brand) -> str:
+    """Hash of what makes one output besides the files it reads: the environment, the format
+    and its own inputs, the parsed source. The files it read are checked one by one."""
     # The parsed leaflet is exactly what gets rendered (hashing it rather than re-reading the
     # file means an edit saved mid-build cannot be recorded against the older PDF).
     parsed = repr(dataclasses.replace(leaflet, path=Path(leaflet.path.name)))
-    images = {ref: file_digest(folder / unquote(ref.split("?")[0])) for ref in
-              image_references(leaflet.body)}
-    parts = [environment, fmt, parsed, json.dumps(images, sort_keys=True)]
+    parts = [environment, fmt.name, json.dumps(fmt.key_parts(brand), sort_keys=True, default=str),
+             parsed]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One PDF as last built: from which inputs (key), with which bytes (pdf hash)."""
+    """One output as last built: from which inputs (key and the files the renderer read,
+    each with its SHA-256), with which bytes (pdf: the output's hash, whatever its format)."""
 
     source: str
     format: str
     key: str
     pdf: str
     warnings: tuple[str, ...] = ()
+    dependencies: dict[str, str] = field(default_factory=dict)  # name in the leaflet's folder
 
 
 def _entry(raw: object) -> Entry:
@@ -138,7 +126,11 @@ def _entry(raw: object) -> Entry:
     warnings = raw.get("warnings", [])
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise ValueError("an entry's warnings are not a list of text")
-    return Entry(**values, warnings=tuple(warnings))
+    dependencies = raw.get("dependencies", {})
+    if not isinstance(dependencies, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in dependencies.items()):
+        raise ValueError("an entry's dependencies are not names and hashes")
+    return Entry(**values, warnings=tuple(warnings), dependencies=dependencies)
 
 
 def read_entries(path: Path) -> dict[str, Entry]:
@@ -194,13 +186,18 @@ class Manifest:
                 manifest.known.setdefault(name, []).append(entry)
         return manifest
 
-    def current(self, target: Path, key: str) -> Entry | None:
-        """The entry saying target is up to date for key, if the PDF on disk matches it."""
+    def current(self, target: Path, key: str, folder: Path) -> Entry | None:
+        """The entry saying target is up to date for key, if the output on disk matches it
+        and every file it read from the leaflet's folder still has the bytes it read."""
         candidates = [e for e in self.known.get(target.name, []) if e.key == key]
         if not candidates:
             return None
         actual = file_digest(target)
-        return next((entry for entry in candidates if entry.pdf == actual), None)
+        for entry in candidates:
+            if entry.pdf == actual and all(file_digest(folder / name) == digest
+                                           for name, digest in entry.dependencies.items()):
+                return entry
+        return None
 
     def record(self, target: Path, entry: Entry) -> None:
         """Remember a PDF this build wrote."""

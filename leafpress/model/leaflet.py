@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import LANG_TAG, Brand
-from .errors import Diagnostic, LeafletError, error
-from .source import Source, is_date
-from .suggest import did_you_mean
+from leafpress.model.brand import LANG_TAG, Brand
+from leafpress.errors import Diagnostic, LeafletError, error
+from leafpress.model.source import Source, is_date
+from leafpress.suggest import did_you_mean
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,39}$")
 

@@ -10,7 +10,8 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import LeafletError, error
+from leafpress.errors import LeafletError, error
+from leafpress.limits import MAX_DEPTH, NUMBER_BOUNDS
 
 # Callout kinds authors may use with admonition syntax: !!! important "Title".
 CALLOUTS = ("important", "urgent", "note", "tip", "warning")
@@ -37,12 +38,6 @@ DROPPED_WITH_CONTENT = {
 # Where a link may point: the web, email, phone, or a heading in the same leaflet.
 LINK = re.compile(r"^(https:|mailto:|tel:|#)", re.IGNORECASE)
 SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
-# Bounds for numbers authors may give in raw HTML; WeasyPrint builds a huge grid for
-# colspan="100000000" (minutes and gigabytes), so larger values are dropped.
-NUMBER_BOUNDS = {"colspan": (1, 20), "rowspan": (1, 500), "start": (-10**6, 10**6),
-                 "width": (1, 10**4), "height": (1, 10**4)}
-# Elements inside elements: real leaflets stay under 15; WeasyPrint recurses per level.
-MAX_DEPTH = 40
 ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUTS},
     "p": {"admonition-title"},

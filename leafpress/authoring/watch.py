@@ -7,10 +7,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .config import load_brand
-from .errors import ConfigError, Diagnostic, display_path
-from .files import PARTIAL_SUFFIX
-from .preview import BuildState, PreviewServer
+from leafpress import formats as registry
+from leafpress.model.brand import load_brand
+from leafpress.errors import ConfigError, Diagnostic, display_path
+from leafpress.files import PARTIAL_SUFFIX
+from leafpress.authoring.preview import BuildState, PreviewServer
 
 
 def watched_paths(sources: list[Path], brand_path: Path) -> list[Path]:
@@ -40,7 +41,7 @@ def _ignore(out: Path) -> Callable[[object, str], bool]:
 def rebuild(sources: list[Path], out: Path, brand_path: Path, jobs: int | None,
             report: Callable[[Diagnostic], None], say: Callable[[str], None]) -> list[str]:
     """One build as `build` does it; return the problems as lines, never raise for bad input."""
-    from .build import build
+    from leafpress.build.builder import build
 
     problems: list[str] = []
 
@@ -49,13 +50,12 @@ def rebuild(sources: list[Path], out: Path, brand_path: Path, jobs: int | None,
         report(diagnostic)
 
     try:
-        brand = load_brand(brand_path)  # read again: an edit to the brand takes effect
+        brand = registry.check_brand(load_brand(brand_path))  # read again: edits take effect
     except ConfigError as exc:
         note(exc.diagnostic)
         return problems
     result = build(sources, out, brand, formats=brand.formats, jobs=jobs, report=note)
-    say(f"{len(result.written)} built, {len(result.up_to_date)} up to date, "
-        f"{len(result.failed)} failed")
+    say(result.summary())
     return problems
 
 

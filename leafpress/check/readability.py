@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import syllables
-from .prose import HEADING, Block, blocks
+from leafpress.check import syllables
+from leafpress.check.prose import HEADING, Block, blocks
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019&.\-][A-Za-z0-9]+)*")
 # A sentence ends at . ! ? or an ellipsis, then any closing quotes or brackets.

@@ -8,9 +8,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .config import Brand
-from .errors import LeafletError
-from .source import read_source
+from leafpress.model.brand import Brand
+from leafpress.errors import LeafletError
+from leafpress.model.source import read_source
 
 DEFAULT_PREFIX = "LEAF-"
 REFERENCE_NUMBER = re.compile(r"^(.*?)(\d+)$")

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .suggest import did_you_mean
+from leafpress.errors import ConfigError
+from leafpress.suggest import did_you_mean
 
 DEFAULT_BRAND = Path("styles/brand.toml")
-FORMAT_NAMES = ("a4", "large-print", "booklet")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal-size text: the brand colours set text
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -82,7 +82,22 @@ _TABLES = {
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a table"}
 
 
-def _line_of(text: str, table: str | None, key: str) -> int:
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2.2 contrast ratio of a #rrggbb colour against white (1 to 21)."""
+    channels = []
+    for index in (1, 3, 5):
+        value = int(colour[index:index + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
+
+
+def shown_ratio(ratio: float) -> str:
+    """A contrast ratio as people read it, never rounded up past a limit: '4.49:1'."""
+    return f"{int(ratio * 100) / 100:.2f}:1"
+
+
+def line_of(text: str, table: str | None, key: str) -> int:
     """Best-effort 1-based line of `key = ` inside [table] (tomllib keeps no positions)."""
     current = None
     for number, line in enumerate(text.splitlines(), 1):
@@ -104,7 +119,7 @@ def _validated(data: dict, spec: dict, text: str, table: str | None, path: Path)
         if key not in spec:
             where = f"[{table}] " if table else ""
             raise ConfigError(
-                path, _line_of(text, table, key),
+                path, line_of(text, table, key),
                 f"unknown brand key {where}'{key}'{did_you_mean(key, spec)}")
     values = {}
     for key, (kind, required, default) in spec.items():
@@ -117,7 +132,7 @@ def _validated(data: dict, spec: dict, text: str, table: str | None, path: Path)
         value = data[key]
         if not isinstance(value, kind) or isinstance(value, bool):
             name = _TYPE_NAMES.get(kind, "a number")
-            raise ConfigError(path, _line_of(text, table, key), f"'{key}' must be {name}")
+            raise ConfigError(path, line_of(text, table, key), f"'{key}' must be {name}")
         values[key] = value
     return values
 
@@ -143,25 +158,24 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
 
     for key in ("primary", "accent"):
         if not HEX_COLOUR.match(tables["colours"][key]):
-            raise ConfigError(path, _line_of(text, "colours", key),
+            raise ConfigError(path, line_of(text, "colours", key),
                               f"colour '{key}' must be written as \"#rrggbb\"")
     logo = (folder / top["logo"]).resolve()
     if logo.suffix.lower() not in (".svg", ".png"):
-        raise ConfigError(path, _line_of(text, None, "logo"), "logo must be an SVG or PNG file")
+        raise ConfigError(path, line_of(text, None, "logo"), "logo must be an SVG or PNG file")
     if not logo.is_file():
-        raise ConfigError(path, _line_of(text, None, "logo"), f"logo not found: {top['logo']}")
+        raise ConfigError(path, line_of(text, None, "logo"), f"logo not found: {top['logo']}")
     if not LANG_TAG.match(top["lang"]):
-        raise ConfigError(path, _line_of(text, None, "lang"), f"'lang' is not a language tag: {top['lang']}")
+        raise ConfigError(path, line_of(text, None, "lang"), f"'lang' is not a language tag: {top['lang']}")
     if not 1 <= top["review_interval_months"] <= 60:
-        raise ConfigError(path, _line_of(text, None, "review_interval_months"),
+        raise ConfigError(path, line_of(text, None, "review_interval_months"),
                           "'review_interval_months' must be between 1 and 60")
-    for name in top["formats"]:
-        if name not in FORMAT_NAMES:
-            raise ConfigError(path, _line_of(text, None, "formats"),
-                              f"unknown format '{name}'{did_you_mean(str(name), FORMAT_NAMES)}")
+    if not all(isinstance(name, str) for name in top["formats"]):
+        raise ConfigError(path, line_of(text, None, "formats"),
+                          "'formats' must be a list of format names")
     for key in ("templates", "styles"):
         if not (folder / top[key]).is_dir():
-            raise ConfigError(path, _line_of(text, None, key), f"'{key}' folder not found: {top[key]}")
+            raise ConfigError(path, line_of(text, None, key), f"'{key}' folder not found: {top[key]}")
 
     return Brand(
         path=path.resolve(),

@@ -9,24 +9,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from .config import Brand, _line_of
-from .errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
-from .model import Leaflet, leaflet_from_source
-from .prose import Block, blocks, line_finder, without_code
-from .readability import Readability, Sentence, block_sentences, measure
-from .source import Source, discover, read_source
+from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, line_of, shown_ratio
+from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
+from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.check.prose import Block, blocks, line_finder, without_code
+from leafpress.check.review import review_findings
+from leafpress.check.readability import Readability, Sentence, block_sentences, measure
+from leafpress.model.source import Source, discover, read_source
 
-REVIEW_WARNING_DAYS = 90
 MAX_SENTENCE_WORDS = 25
 MIN_WORDS_FOR_GRADE = 100  # the formulas mean little on a few sentences
-MIN_CONTRAST = 4.5  # WCAG 2.2 AA, normal-size text
 MIN_BODY_PT = 12.0  # RNIB Clear Print
 READING_AGE_OFFSET = 5  # a US school grade is read at about this many years older
 # Known to every patient in the UK: never flagged. GP is not here on purpose: write
 # "GP (family doctor)" the first time, for readers new to the NHS.
 KNOWN_ACRONYMS = frozenset({"NHS", "UK", "OK", "TV"})
 RECOMMENDED_FIELDS = ("reviewed", "review_due", "reference", "version")
-OVERDUE = "review-overdue"
 
 _ACRONYM = re.compile(r"(?<![\w&])([A-Z](?:&?[A-Z])+)(?:s|'s|\u2019s)?(?![\w&])")
 # No part may scan past a bracket it cannot contain: on hostile text ('[' * 100000) a pattern
@@ -70,36 +68,7 @@ class CheckReport:
         return any(d.severity in stops for d in self.all_findings())
 
 
-# --- review dates and the fields a leaflet should carry -------------------------------------
-
-def review_findings(leaflet: Leaflet, today: datetime.date) -> list[Diagnostic]:
-    """Overdue review (an error), review due within 90 days (a warning)."""
-    due = leaflet.review_due
-    if due is None:
-        return []
-    line = leaflet.line_of("review_due")
-    if due < today:
-        return [error(OVERDUE, leaflet.path, line, f"review overdue since {due.isoformat()}: "
-                      "do not give this leaflet out until it has been reviewed")]
-    days = (due - today).days
-    if days <= REVIEW_WARNING_DAYS:
-        when = "today" if days == 0 else f"in {days} day{'s' if days > 1 else ''}"
-        return [warning("review-due-soon", leaflet.path, line,
-                        f"review due {when} ({due.isoformat()})")]
-    return []
-
-
-def build_review(leaflet: Leaflet, today: datetime.date, strict: bool) -> Diagnostic | None:
-    """What build says about an overdue leaflet: a warning, or with --strict an error."""
-    for finding in review_findings(leaflet, today):
-        if finding.code == OVERDUE and strict:
-            return error(OVERDUE, finding.path, finding.line,
-                         f"review overdue since {leaflet.review_due.isoformat()} "
-                         "(not built: --strict)")
-        if finding.code == OVERDUE:
-            return warning(OVERDUE, finding.path, finding.line, finding.message)
-    return None
-
+# --- the fields a leaflet should carry ---------------------------------------------------
 
 def missing_field_findings(leaflet: Leaflet) -> list[Diagnostic]:
     """A warning for each of reviewed, review_due, reference and version left out, at the
@@ -285,21 +254,6 @@ def acronym_findings(path: Path, texts: list[Block]) -> list[Diagnostic]:
 
 # --- the brand ----------------------------------------------------------------------------
 
-def _luminance(colour: str) -> float:
-    """WCAG 2.2 relative luminance of a #rrggbb colour."""
-    channels = []
-    for index in (1, 3, 5):
-        value = int(colour[index:index + 2], 16) / 255
-        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
-    red, green, blue = channels
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_on_white(colour: str) -> float:
-    """WCAG contrast ratio of a #rrggbb colour against white (1 to 21)."""
-    return 1.05 / (_luminance(colour) + 0.05)
-
-
 def brand_findings(brand: Brand) -> list[Diagnostic]:
     """Text colours must reach WCAG AA on white; body type must be at least 12pt."""
     try:
@@ -311,12 +265,11 @@ def brand_findings(brand: Brand) -> list[Diagnostic]:
         colour = getattr(brand, key)
         ratio = contrast_on_white(colour)
         if ratio < MIN_CONTRAST:
-            shown = int(ratio * 100) / 100  # never round a failing ratio up to 4.5
-            found.append(error("contrast", brand.path, _line_of(text, "colours", key),
-                               f"colour '{key}' {colour} has a contrast of {shown:.2f}:1 on "
+            found.append(error("contrast", brand.path, line_of(text, "colours", key),
+                               f"colour '{key}' {colour} has a contrast of {shown_ratio(ratio)} on "
                                f"white; text needs at least {MIN_CONTRAST}:1 (WCAG AA)"))
     if brand.body_pt < MIN_BODY_PT:
-        found.append(error("body-size", brand.path, _line_of(text, "type", "body_pt"),
+        found.append(error("body-size", brand.path, line_of(text, "type", "body_pt"),
                            f"body type {brand.body_pt:g}pt is below {MIN_BODY_PT:g}pt "
                            "(RNIB Clear Print; 14pt is better)"))
     return found

@@ -18,13 +18,14 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
-from .build import SUFFIXES, output_name
-from .config import Brand
-from .errors import Diagnostic, error, warning
-from .files import atomic_write, remove_partials, write_if_changed
-from .model import Leaflet
-from .render import environment
+from leafpress import __version__
+from leafpress import formats as registry
+from leafpress.formats.base import human_size
+from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
+from leafpress.errors import Diagnostic, error, warning
+from leafpress.files import atomic_write, remove_partials, write_if_changed
+from leafpress.model.leaflet import Leaflet
+from leafpress.render.html import environment
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,12 @@ RECORD = "catalogue.json"
 TEMPLATE = "catalogue.html.j2"
 STYLESHEET = "catalogue.css"
 SCRIPT = "catalogue.js"
-THUMB_WIDTH = 300  # pixels: twice the width a card shows, so it stays sharp on HiDPI screens
 THUMB_SUFFIX = ".webp"  # never .svg/.png, so a thumbnail cannot collide with the logo copy
-LABELS = {"a4": "A4 PDF", "large-print": "Large print PDF", "booklet": "Booklet PDF"}
-MIN_CONTRAST = 4.5  # WCAG AA for normal text: the page sets text in the brand colours
 
 
 @dataclass(frozen=True)
 class FormatFile:
-    """One built PDF of a leaflet, as the catalogue links to it."""
+    """One built file of a leaflet, as the catalogue links to it."""
 
     fmt: str
     name: str
@@ -55,20 +53,18 @@ class FormatFile:
         return quote(self.name)
 
     @property
+    def format(self) -> registry.Format:
+        return registry.get(self.fmt)
+
+    @property
     def label(self) -> str:
         """What the link says: 'Large print PDF'."""
-        return LABELS.get(self.fmt, f"{self.fmt.replace('-', ' ').capitalize()} PDF")
+        return self.format.label
 
     @property
     def details(self) -> str:
         """Pages and size, as in '3 pages, 48 KB' ('8 pages on 2 sheets' for a booklet)."""
-        size = human_size(self.size)
-        if self.pages is None:
-            return size
-        if self.fmt == "booklet":  # its PDF pages are sheet sides, each holding two pages
-            sheets = (self.pages + 1) // 2
-            return f"{self.pages * 2} pages on {sheets} sheet{'' if sheets == 1 else 's'}, {size}"
-        return f"{self.pages} page{'' if self.pages == 1 else 's'}, {size}"
+        return self.format.details(self.size, self.pages)
 
 
 @dataclass(frozen=True)
@@ -113,13 +109,6 @@ class CatalogueResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def human_size(size: int) -> str:
-    """File size as people read it: 48 KB, 1.2 MB."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def fold(text: str) -> str:
     """Lower case without accents, as the page's script folds what people type."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -130,17 +119,6 @@ def csp_hash(text: str) -> str:
     """A CSP source expression allowing exactly this inline style or script."""
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
-def contrast(colour: str, background: str = "#ffffff") -> float:
-    """WCAG contrast ratio of two #rrggbb colours."""
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    lighter, darker = sorted((luminance(colour), luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
@@ -206,40 +184,13 @@ def _listed_details(leaflets: Iterable[Leaflet], record: dict[str, dict]) -> dic
 
 # ---- Files: sizes, page counts (cached in the record) and thumbnails ----
 
-def _page_count(path: Path) -> int:
-    import pypdfium2  # lazy: only builds need it
-
-    document = pypdfium2.PdfDocument(path)
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
-def render_thumbnail(pdf: Path | bytes, width: int = THUMB_WIDTH) -> bytes:
-    """Page 1 of a PDF (a file or its bytes) as a WebP image `width` pixels wide."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        bitmap = page.render(scale=width / page.get_width())
-        image = bitmap.to_pil()
-        buffer = io.BytesIO()
-        image.save(buffer, "WEBP", quality=80, method=0)  # the fastest: 16 KB, 2 ms less than method 2
-        page.close()
-    finally:
-        document.close()
-    return buffer.getvalue()
-
-
 def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
               problems: list[Diagnostic]) -> tuple[list[FormatFile], dict]:
     """Every format file present for a leaflet, with sizes and page counts."""
     files: list[FormatFile] = []
     cache: dict = {}
-    for fmt in SUFFIXES:
-        path = out / output_name(stem, fmt)
+    for fmt in registry.REGISTRY.values():
+        path = out / fmt.output_name(stem)
         try:
             stat = path.stat()
         except OSError:
@@ -249,16 +200,22 @@ def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
         pages = known.get("pages")
         if path.resolve() in rebuilt or {k: known.get(k) for k in key} != key or pages is None:
             try:
-                pages = _page_count(path)
+                pages = fmt.count_pages(path)
             except Exception as exc:  # noqa: BLE001 - pdfium raises its own types; listed, not fatal
                 problems.append(warning("catalogue", path, 0, f"cannot read the page count: {exc}"))
                 pages = None
         cache[path.name] = {**key, "pages": pages}
-        files.append(FormatFile(fmt, path.name, stat.st_size, pages))
+        files.append(FormatFile(fmt.name, path.name, stat.st_size, pages))
     return files, cache
 
 
-def _thumbnail(stem: str, cover: Path, thumbs: Path, rebuilt: set[Path], result: CatalogueResult,
+def _cover(files: list[FormatFile]) -> FormatFile | None:
+    """The file the card's picture comes from: the cover format, else any that has pages."""
+    able = [file for file in files if file.format.makes_picture]
+    return next((file for file in able if file.format.cover), able[0] if able else None)
+
+
+def _thumbnail(stem: str, cover: Path, fmt: registry.Format, thumbs: Path, rebuilt: set[Path], result: CatalogueResult,
                made: Mapping[Path, bytes]) -> str | None:
     """Render the cover's page 1 unless its thumbnail is newer than the PDF already.
 
@@ -275,7 +232,7 @@ def _thumbnail(stem: str, cover: Path, thumbs: Path, rebuilt: set[Path], result:
     if not fresh:
         try:
             stamp = cover.stat().st_mtime_ns
-            image = made.get(cover.resolve()) or render_thumbnail(cover)
+            image = made.get(cover.resolve()) or fmt.picture(cover)
             atomic_write(thumb, image, durable=False)  # a cache: see above
             os.utime(thumb, ns=(stamp, stamp))  # the PDF's time: exact even if its clock differs
         except Exception as exc:  # noqa: BLE001 - a card without a picture is still useful
@@ -336,7 +293,7 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         tags=_tags(cards),
         today=today,
         overdue=sum(card.overdue(today) for card in cards),
-        formats=formats,
+        help=[(fmt, fmt.name in formats) for fmt in registry.REGISTRY.values() if fmt.help_template],
         logo=logo,
         csp=csp,
         style=Markup(style),
@@ -372,10 +329,10 @@ def write_catalogue(
     remove_partials(out, [INDEX])
 
     for name, colour in (("primary", brand.primary), ("accent", brand.accent)):
-        if contrast(colour) < MIN_CONTRAST:
+        if (ratio := contrast_on_white(colour)) < MIN_CONTRAST:
             result.diagnostics.append(warning(
                 "catalogue", brand.path, 0, f"colour '{name}' {colour} has a contrast of "
-                f"{contrast(colour):.1f}:1 on white; text needs {MIN_CONTRAST}:1 (WCAG AA)"))
+                f"{shown_ratio(ratio)} on white; text needs {MIN_CONTRAST}:1 (WCAG AA)"))
 
     new_record: dict[str, dict] = {}
     for stem, details in _listed_details(leaflets, record).items():
@@ -383,7 +340,9 @@ def write_catalogue(
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
             continue  # never built (or its PDFs were deleted): nothing to open
-        thumb = _thumbnail(stem, out / files[0].name, thumbs, rebuilt_paths, result, made)
+        cover = _cover(files)
+        thumb = cover and _thumbnail(stem, out / cover.name, cover.format, thumbs, rebuilt_paths,
+                                     result, made)
         new_record[stem] = {"details": details, "files": cache}
         result.cards.append(Card(
             stem=stem,

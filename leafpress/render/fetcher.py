@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
 import warnings
@@ -11,10 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .files import MAX_RESOURCE_BYTES
+from leafpress.limits import MAX_IMAGE_PIXELS, MAX_RESOURCE_BYTES
 
-# A full A4 page at 300 dpi is 8.7 megapixels; 40 lets phone photos through but not bombs.
-MAX_IMAGE_PIXELS = 40_000_000
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
 
 
@@ -53,6 +52,28 @@ class LocalFetcher(URLFetcher):
         self.roots = [root.resolve() for root in roots]
         self.document_root: Path | None = None
         self.refused: list[tuple[str, str, bool]] = []
+        # What this document read from its own folder: relative name -> SHA-256 of the bytes
+        # served, or "missing" (the manifest rebuilds when a missing file appears).
+        self.loaded: dict[str, str] = {}
+        self._seen: dict[str, tuple[str, str]] = {}  # url -> (name, digest), across documents
+
+    def used(self, url: str) -> None:
+        """A document used url from WeasyPrint's image cache: a dependency all the same."""
+        if url in self._seen:
+            name, digest = self._seen[url]
+            self.loaded[name] = digest
+
+    def start(self, document_root: Path) -> None:
+        """Begin a new document whose relative URLs resolve in document_root."""
+        self.document_root = document_root
+        self.refused.clear()
+        self.loaded = {}
+
+    def _note(self, url: str, path: Path, digest: str) -> None:
+        if self.document_root and path.is_relative_to(self.document_root):
+            name = path.relative_to(self.document_root).as_posix()
+            self.loaded[name] = digest
+            self._seen[url] = (name, digest)
 
     def _allowed(self, path: Path) -> bool:
         roots = self.roots + ([self.document_root] if self.document_root else [])
@@ -92,10 +113,13 @@ class LocalFetcher(URLFetcher):
         if not allowed:
             self.refuse(url, "outside the leaflet's folder, templates/ and styles/")
         if not regular:
-            self.refuse(url, "file not found" if not path.exists() else "not a regular file")
+            exists = path.exists()
+            self._note(url, path, "not-a-file" if exists else "missing")
+            self.refuse(url, "not a regular file" if exists else "file not found")
         if size > MAX_RESOURCE_BYTES:
             self.refuse(url, "file larger than 20 MB")
         body = path.read_bytes()
+        self._note(url, path, hashlib.sha256(body).hexdigest())
         self._check_pixels(url, body)
         mime, _ = mimetypes.guess_type(path.name)
         return URLFetcherResponse(path.as_uri(), body,

@@ -1,0 +1,1 @@
+"""Tools for authors: new, watch with its preview, doctor."""

@@ -1,0 +1,1 @@
+"""Planning against the manifest, rendering on workers, writing outputs atomically."""

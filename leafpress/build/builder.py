@@ -1,0 +1,331 @@
+"""Build: load every source, plan against the manifest, render on workers, write, record."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from leafpress import formats as registry
+from leafpress.build.manifest import Entry, Manifest, environment_key, leaflet_key
+from leafpress.build.progress import Progress
+from leafpress.build.shards import in_shard
+from leafpress.build.workers import Outcome, run_jobs
+from leafpress.check.review import build_review
+from leafpress.errors import ERROR, Diagnostic, LeafletError, error, warning
+from leafpress.files import atomic_write, remove_partials
+from leafpress.formats.base import Format, Output
+from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT
+from leafpress.model.brand import Brand
+from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.model.source import discover, read_source
+
+if TYPE_CHECKING:
+    from leafpress.catalogue.page import CatalogueResult
+
+DEFAULT_SOURCES = (Path("leaflets"),)
+DEFAULT_OUT = Path("dist")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One leaflet in one format, to be rendered by a worker."""
+
+    leaflet: Leaflet
+    fmt: str
+    target: Path
+    key: str
+    picture: bool  # make the catalogue's thumbnail from this output
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the CLI's summary and exit code."""
+
+    written: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)  # sources, each once
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    leaflets: list[Leaflet] = field(default_factory=list)  # every one that loaded, built or not
+    catalogue: CatalogueResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Every leaflet built and the catalogue written without an error."""
+        return not self.failed and not any(
+            d.severity == ERROR for d in (self.catalogue.diagnostics if self.catalogue else []))
+
+    def summary(self, seconds: float | None = None) -> str:
+        """The closing line `build` and `watch` print: '1 built, 99 up to date, 0 failed'."""
+        took = f" in {seconds:.1f} s" if seconds is not None else ""
+        return (f"{len(self.written)} built, {len(self.up_to_date)} up to date, "
+                f"{len(self.failed)} failed{took}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one leaflet in one format may cost a worker."""
+
+    timeout: float = JOB_TIMEOUT  # seconds
+    memory: int = MEMORY_LIMIT  # bytes of address space
+
+
+def default_jobs() -> int:
+    """Worker count when --jobs is not given: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1  # a container's CPU set, not the host's
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def load(paths: list[Path], brand: Brand,
+         strict: bool = False) -> tuple[list[Leaflet], list[Diagnostic]]:
+    """Read and validate every source before anything is written (overdue: warn, or refuse
+    with strict)."""
+    leaflets: list[Leaflet] = []
+    problems: list[Diagnostic] = []
+    by_stem: dict[str, list[Path]] = {}
+    for path in paths:
+        by_stem.setdefault(path.stem, []).append(path)
+    for path in paths:
+        if len(by_stem[path.stem]) > 1:
+            others = ", ".join(str(p) for p in by_stem[path.stem] if p != path)
+            problems.append(error("duplicate-stem", path, 0,
+                                  f"another source also makes {path.stem}.pdf: {others}"))
+            continue
+        try:
+            leaflet = leaflet_from_source(read_source(path), brand)
+        except LeafletError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        overdue = build_review(leaflet, datetime.date.today(), strict)
+        problems.extend([overdue] if overdue else [])
+        if not overdue or overdue.severity != ERROR:
+            leaflets.append(leaflet)
+    return leaflets, problems
+
+
+def line_for(leaflet: Leaflet, message: str) -> int:
+    """The source line that mentions the file or address a render message names, if any."""
+    try:
+        lines = leaflet.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    # Only tokens that look like addresses or file names: plain words would match prose.
+    for token in re.findall(r"[^\s'\"()<>]+", message):
+        token = token.rstrip(":.,;")
+        if not re.search(r"[/#]|\.\w{2,4}$", token):
+            continue
+        name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
+        for needle in (token, name) if len(name) > 3 else (token,):
+            for number, line in enumerate(lines, 1):
+                if needle in line:
+                    return number
+    return 0
+
+
+def picture_format(chosen: Iterable[str]) -> str | None:
+    """The built format that gives the catalogue its picture: the cover format if built,
+    else the first that can make one."""
+    able = [name for name in chosen if registry.get(name).makes_picture]
+    return next((name for name in able if registry.get(name).cover), able[0] if able else None)
+
+
+def _worker(brand: Brand) -> Callable[[Job], Output]:
+    """Set-up run once per worker process: each format's state is made on first use."""
+    import gc
+
+    states: dict[str, object] = {}
+    # Modules, parsed CSS and fonts live as long as the worker: keep the cyclic collector from
+    # walking them after every few thousand allocations (about 3% of a leaflet's CPU).
+    gc.freeze()
+
+    def handle(job: Job) -> Output:
+        fmt = registry.get(job.fmt)
+        if job.fmt not in states:
+            states[job.fmt] = fmt.prepare(brand)
+            gc.freeze()
+        output = fmt.render(job.leaflet, brand, states[job.fmt])
+        if job.picture and not output.errors and output.thumbnail is None:
+            # The catalogue's picture of page 1, made here in parallel, not after the build.
+            try:
+                output.thumbnail = fmt.picture(output.data)
+            except Exception:  # noqa: BLE001 - the catalogue makes it again, or says why not
+                output.thumbnail = None
+        elif not job.picture:
+            output.thumbnail = None
+        return output
+
+    return handle
+
+
+class _Build:
+    """One run of build(): the steps share the result, the manifest and one way to fail."""
+
+    def __init__(self, out: Path, brand: Brand, strict: bool, force: bool,
+                 report: Callable[[Diagnostic], None], progress: Progress):
+        self.out, self.brand, self.strict, self.force = out, brand, strict, force
+        self.report, self.progress = report, progress
+        self.result = BuildResult()
+        self.thumbnails: dict[Path, bytes] = {}
+
+    def note(self, diagnostic: Diagnostic) -> None:
+        self.result.diagnostics.append(diagnostic)
+        self.report(diagnostic)
+
+    def fail(self, source: Path, *problems: Diagnostic, target: Path | None = None) -> None:
+        """The one place a leaflet fails: say why, count it once, move the bar on."""
+        for problem in problems:
+            self.note(problem)
+        if source not in self.result.failed:
+            self.result.failed.append(source)
+        if target is not None:
+            self.progress.advance(target, False)
+
+    def load(self, sources: list[Path], shard: tuple[int, int] | None) -> list[Leaflet]:
+        paths, missing = discover(sources)
+        for problem in missing:
+            self.fail(problem.path, problem)
+        paths = [path for path in paths if in_shard(path.stem, shard)]
+        leaflets, problems = load(paths, self.brand, self.strict)
+        for problem in problems:
+            if problem.severity == ERROR:
+                self.fail(problem.path, problem)
+            else:
+                self.note(problem)
+        self.result.leaflets = leaflets
+        return leaflets
+
+    def plan(self, leaflets: list[Leaflet], chosen: tuple[str, ...],
+             manifest: Manifest) -> list[Job]:
+        """The jobs whose outputs are missing or out of date; the rest are up to date."""
+        environment = environment_key(self.brand)
+        picture = picture_format(chosen)
+        work: list[Job] = []
+        for leaflet in leaflets:
+            for name in chosen:
+                fmt = registry.get(name)
+                job = Job(leaflet, name, self.out / fmt.output_name(leaflet.stem),
+                          leaflet_key(environment, leaflet, fmt, self.brand), name == picture)
+                entry = None if self.force else manifest.current(job.target, job.key,
+                                                                 leaflet.path.parent)
+                # Under --strict an output built with warnings must be re-checked (and refused).
+                if entry and not (self.strict and entry.warnings):
+                    self.warn(leaflet, entry.warnings)
+                    self.result.up_to_date.append(job.target)
+                else:
+                    work.append(job)
+        # Only our own targets' temp files: another shard may be writing into this folder now.
+        names = [job.target.name for job in work] + [p.name for p in self.result.up_to_date]
+        remove_partials(self.out, [*names, manifest.own_name])
+        return work
+
+    def warn(self, leaflet: Leaflet, messages: Iterable[str]) -> None:
+        for message in messages:
+            self.note(warning("resource", leaflet.path, line_for(leaflet, message), message))
+
+    def render(self, work: list[Job], jobs: int | None, limits: Limits) -> Iterable[Outcome]:
+        self.progress.start(len(work))
+        if any(registry.get(job.fmt).needs_weasyprint for job in work):
+            from leafpress.render.pdf import preload
+
+            preload()
+        return run_jobs(((job, job) for job in work), lambda: _worker(self.brand),
+                        jobs or default_jobs(), timeout=limits.timeout, memory_limit=limits.memory)
+
+    def accept(self, outcome: Outcome, manifest: Manifest) -> None:
+        """Write one rendered output, or say why it was not written."""
+        job: Job = outcome.key
+        source = job.leaflet.path
+        if outcome.error:
+            self.fail(source, *(outcome.diagnostics or [error("render", source, 0, outcome.error)]),
+                      target=job.target)
+            return
+        output: Output = outcome.result
+        self.warn(job.leaflet, output.warnings)
+        if output.errors:
+            self.fail(source, *(error("resource", source, line_for(job.leaflet, m), m)
+                                for m in output.errors), target=job.target)
+            return
+        if self.strict and output.warnings:
+            self.fail(source, error("strict", source, 0,
+                                    f"not written ({job.target.name}): warnings with --strict"),
+                      target=job.target)
+            return
+        try:
+            for name, data in output.extras.items():
+                atomic_write(self.out / name, data)
+            atomic_write(job.target, output.data)
+        except OSError as exc:
+            self.fail(source, error("write", source, 0,
+                                    f"cannot write {job.target}: {exc.strerror or exc}"),
+                      target=job.target)
+            return
+        manifest.record(job.target, Entry(
+            source=source.as_posix(), format=job.fmt, key=job.key,
+            pdf=hashlib.sha256(output.data).hexdigest(), warnings=tuple(output.warnings),
+            dependencies=output.dependencies))
+        self.result.written.append(job.target)
+        if output.thumbnail:
+            self.thumbnails[job.target] = output.thumbnail
+        self.progress.advance(job.target, True)
+
+    def record(self, manifest: Manifest) -> None:
+        if not self.result.written:
+            return
+        try:
+            manifest.save()
+        except OSError as exc:  # the outputs are fine; the next build just redoes them
+            self.note(warning("manifest", self.out / manifest.own_name, 0,
+                              f"could not record the build: {exc.strerror}"))
+
+    def write_catalogue(self, chosen: tuple[str, ...]) -> None:
+        from leafpress.catalogue.page import write_catalogue
+
+        self.result.catalogue = write_catalogue(
+            self.out, self.result.leaflets, self.brand, rebuilt=self.result.written,
+            failed=self.result.failed, thumbnails=self.thumbnails)
+        for problem in self.result.catalogue.diagnostics:
+            self.note(problem)
+
+
+def build(
+    sources: list[Path],
+    out: Path,
+    brand: Brand,
+    formats: tuple[str, ...] = ("a4",),
+    *,
+    jobs: int | None = None,
+    strict: bool = False,
+    force: bool = False,
+    shard: tuple[int, int] | None = None,
+    catalogue: bool = True,
+    report: Callable[[Diagnostic], None] = lambda d: None,
+    progress: Progress | None = None,
+    limits: Limits = Limits(),
+) -> BuildResult:
+    """Build every source in every format into out, then its catalogue page.
+
+    A bad leaflet never stops the rest. Outputs whose inputs are unchanged since the manifest
+    recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
+    slices of the sources is built. Each output renders in a worker process within `limits`.
+    """
+    run = _Build(out, brand, strict, force, report, progress or Progress())
+    leaflets = run.load(sources, shard)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest.load(out, shard)
+    for problem in manifest.problems:
+        run.note(problem)
+    work = run.plan(leaflets, formats, manifest)
+    for outcome in run.render(work, jobs, limits):
+        run.accept(outcome, manifest)
+    run.record(manifest)
+    if catalogue:
+        run.write_catalogue(formats)
+    return run.result

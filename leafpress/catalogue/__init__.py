@@ -1,0 +1,1 @@
+"""The reception catalogue page beside the outputs."""

@@ -1,0 +1,1 @@
+"""What `check` tells authors: the rules, their report, and the prose they measure."""

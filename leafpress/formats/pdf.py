@@ -1,0 +1,50 @@
+"""What every PDF format shares: the leaflet template through WeasyPrint with its stylesheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from leafpress.formats.base import Format, Output
+from leafpress.model.brand import Brand
+from leafpress.model.leaflet import Leaflet
+from leafpress.render.html import render_html
+
+
+class PdfFormat(Format):
+    """A PDF from templates/leaflet.html.j2, styles/leaflet.css and styles/<name>.css."""
+
+    makes_picture = True
+
+    def stylesheet(self, brand: Brand) -> Path:
+        return brand.styles / f"{self.name}.css"
+
+    def check_inputs(self, brand: Brand) -> list[Path]:
+        return [brand.styles / "leaflet.css", self.stylesheet(brand)]
+
+    def prepare(self, brand: Brand) -> Any:
+        from leafpress.render.pdf import Renderer  # lazy: WeasyPrint, in workers only
+
+        return Renderer(brand, self.stylesheet(brand))
+
+    def render_pdf(self, leaflet: Leaflet, brand: Brand, renderer: Any,
+                   extras: dict | None = None) -> Output:
+        """The leaflet through the template and WeasyPrint; body warnings come first."""
+        body_warnings: list[str] = []
+        html = render_html(leaflet, brand, self.name, extras, body_warnings)
+        rendered = renderer.render(html, leaflet.path.parent)
+        return Output(rendered.pdf, rendered.pages, body_warnings + rendered.warnings,
+                      rendered.errors, dependencies=rendered.dependencies)
+
+    def render(self, leaflet: Leaflet, brand: Brand, state: Any) -> Output:
+        return self.render_pdf(leaflet, brand, state)
+
+    def count_pages(self, path: Path) -> int | None:
+        from leafpress.render.thumbnail import page_count
+
+        return page_count(path)
+
+    def picture(self, data: bytes | Path) -> bytes | None:
+        from leafpress.render.thumbnail import thumbnail
+
+        return thumbnail(data)

@@ -1,0 +1,17 @@
+"""Every limit a hostile or careless source meets, in one place (the README's Security table)."""
+
+from __future__ import annotations
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a source file
+MAX_FRONT_MATTER_BYTES = 64 * 1024  # its YAML
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024  # the largest image, font or stylesheet a leaflet may use
+# A full A4 page at 300 dpi is 8.7 megapixels; 40 lets phone photos through but not bombs.
+MAX_IMAGE_PIXELS = 40_000_000
+# Elements inside elements: real leaflets stay under 15; WeasyPrint recurses per level.
+MAX_DEPTH = 40
+# Bounds for numbers authors may give in raw HTML; WeasyPrint builds a huge grid for
+# colspan="100000000" (minutes and gigabytes), so larger values are dropped.
+NUMBER_BOUNDS = {"colspan": (1, 20), "rowspan": (1, 500), "start": (-10**6, 10**6),
+                 "width": (1, 10**4), "height": (1, 10**4)}
+JOB_TIMEOUT = 60.0  # seconds for one leaflet in one format
+MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB

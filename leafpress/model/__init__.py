@@ -1,0 +1,1 @@
+"""The data: the brand, a source's front matter and body, the validated Leaflet."""
