@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import re
-import warnings
-from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from leafpress.limits import MAX_IMAGE_PIXELS, MAX_RESOURCE_BYTES
+from leafpress.render.local import Refused, check_pixels, read_local
 
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
 
 
 class ResourceRefused(ValueError):
     """A URL the leaflet may not load; WeasyPrint skips the resource and goes on."""
-
-
-def image_size(body: bytes) -> tuple[int, int] | None:
-    """Width and height from a raster image's header, without decoding it; None if not one."""
-    from PIL import Image
-
-    saved = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # only the header is read here; the budget is ours to apply
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(BytesIO(body)) as image:
-                return image.size
-    except Exception:  # noqa: BLE001 - not a raster image Pillow knows: nothing to measure
-        return None
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved
 
 
 class LocalFetcher(URLFetcher):
@@ -75,9 +55,6 @@ class LocalFetcher(URLFetcher):
             self.loaded[name] = digest
             self._seen[url] = (name, digest)
 
-    def _allowed(self, path: Path) -> bool:
-        roots = self.roots + ([self.document_root] if self.document_root else [])
-        return any(path.is_relative_to(root) for root in roots)
 
     def refuse(self, url: str, why: str, fatal: bool = False) -> None:
         self.refused.append((url, why, fatal))
@@ -103,32 +80,21 @@ class LocalFetcher(URLFetcher):
             return URLFetcherResponse(url, body, response.headers)
         if scheme != "file":
             self.refuse(url, "network resources are not allowed")
+        roots = self.roots + ([self.document_root] if self.document_root else [])
         try:
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            allowed = self._allowed(path)
-            regular = path.is_file()
-            size = path.stat().st_size if regular else 0
-        except (OSError, ValueError, RuntimeError):  # NUL bytes, symlink loops, ...
-            self.refuse(url, "not a usable file name")
-        if not allowed:
-            self.refuse(url, "outside the leaflet's folder, templates/ and styles/")
-        if not regular:
-            exists = path.exists()
-            self._note(url, path, "not-a-file" if exists else "missing")
-            self.refuse(url, "not a regular file" if exists else "file not found")
-        if size > MAX_RESOURCE_BYTES:
-            self.refuse(url, "file larger than 20 MB")
-        body = path.read_bytes()
-        self._note(url, path, hashlib.sha256(body).hexdigest())
-        self._check_pixels(url, body)
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), body,
+            found = read_local(Path(unquote(urlsplit(url).path)), roots)  # the one rule
+        except Refused as exc:
+            if exc.digest:
+                self._note(url, exc.path, exc.digest)
+            self.refuse(url, exc.why)
+        self._note(url, found.path, found.digest)
+        self._check_pixels(url, found.body)
+        mime, _ = mimetypes.guess_type(found.path.name)
+        return URLFetcherResponse(found.path.as_uri(), found.body,
                                   {"Content-Type": mime or "application/octet-stream"})
 
     def _check_pixels(self, url: str, body: bytes) -> None:
-        size = image_size(body)
-        if size and size[0] * size[1] > MAX_IMAGE_PIXELS:
-            width, height = size
-            self.refuse(url, f"image is {width} x {height} pixels, over the limit of "
-                             f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels; make it smaller",
-                        fatal=True)
+        try:
+            check_pixels(body)
+        except Refused as exc:
+            self.refuse(url, exc.why, fatal=exc.fatal)

@@ -46,11 +46,15 @@ ALLOWED_CLASSES = {
 
 
 class _PrintTweaks(Treeprocessor):
-    """Demote '#' headings below the leaflet's title; class links whose text is their URL."""
+    """Demote '#' headings below the leaflet's title; class links whose text is their URL;
+    header cells say they head a column (screen readers in the PDF and the web page)."""
 
     def run(self, root):
         for heading in root.iter("h1"):
             heading.tag = "h2"
+        for head in root.iter("thead"):
+            for cell in head.iter("th"):
+                cell.set("scope", cell.get("scope") or "col")
         for link in root.iter("a"):
             text = "".join(link.itertext()).strip()
             href = link.get("href", "")
