@@ -9,6 +9,7 @@ from __future__ import annotations
 from leafpress.formats.a4 import A4
 from leafpress.formats.base import Format, Output
 from leafpress.formats.booklet import Booklet
+from leafpress.formats.brf import Braille
 from leafpress.formats.html import WebPage
 from leafpress.formats.large_print import LargePrint
 from leafpress.model.brand import Brand, line_of
@@ -24,7 +25,7 @@ def register(fmt: Format) -> Format:
     return fmt
 
 
-for _format in (A4(), LargePrint(), Booklet(), WebPage()):
+for _format in (A4(), LargePrint(), Booklet(), WebPage(), Braille()):
     register(_format)
 
 

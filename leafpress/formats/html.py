@@ -33,8 +33,7 @@ class WebPage(Format):
     name = "html"
     suffix = ""
     extension = ".html"
-    label = "Web page"
-    audience = "for screen readers and phones"
+    label = "Web page: for screen readers and phones"
     media_type = "text/html"
     needs_weasyprint = False
 
