@@ -148,15 +148,17 @@ class _Linear(HTMLParser):
                 self.flush()
 
     def _row(self, row: list[tuple[bool, str]]) -> None:
-        """A header row names the columns; a body row is one item: 'Header: cell; ...'."""
+        """A header row names the columns; each body row is an entry, its first cell at the
+        margin and the others indented under it, each with its column's name."""
         if row and all(header for header, _ in row) and not self.headers:
             self.headers = [text for _, text in row]
             return
-        parts = []
+        level = 0
         for index, (_, text) in enumerate(row):
             name = self.headers[index] if index < len(self.headers) else ""
-            parts.append(f"{name}: {text}" if name and text else text)
-        self.blocks.append(Block(ITEM, "; ".join(part for part in parts if part)))
+            if text:
+                self.blocks.append(Block(ITEM, f"{name}: {text}" if name else text, level))
+                level = 1
 
     def _text(self, data: str) -> None:
         (self.cell if self.cell is not None else self.text).append(data)
