@@ -45,6 +45,7 @@ class Braille(Format):
     label = "Braille file (BRF) for an embosser"
     media_type = "text/plain"  # braille ASCII: what embosser software and braille displays open
     needs_weasyprint = False
+    help_template = "help/brf.html.j2"
 
     def skip_reason(self, leaflet: Leaflet) -> str | None:
         if table_for(leaflet.lang):

@@ -36,6 +36,7 @@ class WebPage(Format):
     label = "Web page: for screen readers and phones"
     media_type = "text/html"
     needs_weasyprint = False
+    help_template = "help/html.html.j2"
 
     def check_inputs(self, brand: Brand) -> list[Path]:
         return [brand.styles / STYLESHEET]
