@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -102,3 +103,21 @@ def test_a_language_without_braille_is_one_line_and_the_build_succeeds(site):
                         "no table for it here (see TABLES in leafpress/formats/brf.py)")
     assert (project / "dist" / "zulu.html").is_file()
     assert not (project / "dist" / "zulu.brf").exists()
+
+
+def test_without_liblouis_doctor_says_how_to_fix_it_and_build_says_why(site, monkeypatch):
+    project, _ = site
+    brand = project / "styles" / "brand.toml"
+    brand.write_text(brand.read_text().replace('formats = ["a4"]', 'formats = ["brf"]'))
+    monkeypatch.setitem(sys.modules, "louis", None)  # import louis now fails, as if not installed
+    doctor = CliRunner().invoke(main, ["doctor"], catch_exceptions=False)
+    assert doctor.exit_code == 1
+    assert ("error    Braille: cannot make braille files: liblouis is not installed"
+            in doctor.output)
+    result = CliRunner().invoke(main, ["build", "--jobs", "1"], catch_exceptions=False)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": error:" in line]
+    assert lines == [f"leaflets/{stem}.md: error: could not render: RuntimeError: liblouis is not "
+                     "installed: run `bash scripts/setup.sh` (Debian's python3-louis and "
+                     "liblouis-data)" for stem in ("alpha", "gamma")], result.output
+    assert "Traceback" not in result.output

@@ -33,6 +33,18 @@ BRAILLE_ASCII = " A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#
 TO_BRF = {0x2800 + dots: BRAILLE_ASCII[dots] for dots in range(64)}
 
 
+def load_louis(required: bool = True) -> Any:
+    """Debian's liblouis binding (python3-louis, linked into the venv by scripts/setup.sh)."""
+    try:
+        import louis
+    except (ImportError, OSError):
+        if not required:
+            return None
+        raise RuntimeError("liblouis is not installed: run `bash scripts/setup.sh` "
+                           "(Debian's python3-louis and liblouis-data)") from None
+    return louis
+
+
 def table_for(lang: str) -> str | None:
     """The liblouis table for a language tag, or None when liblouis has none we use."""
     return TABLES.get(primary(lang))
@@ -54,15 +66,13 @@ class Braille(Format):
                 "here (see TABLES in leafpress/formats/brf.py)")
 
     def key_parts(self, brand: Brand) -> dict[str, Any]:
-        import louis
-
         # Tables change with liblouis-data upgrades; the version stands for them.
-        return {"liblouis": louis.version(), "cells": CELLS, "lines": LINES, "tables": TABLES}
+        louis = load_louis(required=False)
+        return {"liblouis": louis.version() if louis else "absent", "cells": CELLS,
+                "lines": LINES, "tables": TABLES}
 
     def prepare(self, brand: Brand) -> Any:
-        import louis  # Debian's python3-louis, linked into the venv by scripts/setup.sh
-
-        return louis
+        return load_louis()
 
     def render(self, leaflet: Leaflet, brand: Brand, louis: Any) -> Output:
         table = table_for(leaflet.lang)
