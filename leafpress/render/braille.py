@@ -227,7 +227,8 @@ def typeset(blocks: list[Block], translate: Callable[[str], str]) -> bytes:
         for line in lines:
             if not room():
                 pages.append([])
-            pages[-1].append(line)
+            if line or pages[-1]:  # a page never starts with a blank line
+                pages[-1].append(line)
 
     for block in blocks:
         if block.kind == BOX:
@@ -250,6 +251,8 @@ def typeset(blocks: list[Block], translate: Callable[[str], str]) -> bytes:
             put(wrap(cells, 2, 0))
     out = []
     for number, lines in enumerate(pages, 1):
+        while lines and not lines[-1]:  # nor ends with one
+            lines.pop()
         label = translate(str(number))
         out.append(LINE_END.join([label.rjust(CELLS), *lines]) + LINE_END + PAGE_END)
     return "".join(out).encode("ascii")
