@@ -382,8 +382,14 @@ def write_catalogue(
         result.diagnostics.append(error("catalogue", where, 0,
                                         f"cannot write the catalogue: {reason}"))
         return result
-    write_if_changed(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
-                                                 indent=1, sort_keys=True).encode("utf-8"))
-    write_if_changed(result.path, page.encode("utf-8"))
+    record_bytes = json.dumps({"version": 1, "leaflets": new_record}, indent=1,
+                              sort_keys=True).encode("utf-8")
+    for path, data in ((thumbs / RECORD, record_bytes), (result.path, page.encode("utf-8"))):
+        try:
+            write_if_changed(path, data)
+        except OSError as exc:  # a folder in its place, a full disk: the outputs stay whole
+            result.diagnostics.append(error("catalogue", path, 0,
+                                            f"cannot write the catalogue: {exc.strerror or exc}"))
+            return result
     log.debug("catalogue: %d cards, %d thumbnails", len(result.cards), len(result.thumbnails))
     return result
