@@ -14,9 +14,11 @@ from leafpress.build import workers
 from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.model.brand import load_brand
-from leafpress.build.manifest import MANIFEST, read_entries
+from leafpress.build.manifest import read_entries
 
 from .conftest import ROOT, normalise, pdf_text, write_leaflet
+
+MANIFEST = ".leafpress-manifest.json"  # the file name is a contract: not read from the code
 
 FRONT = "title: {title}\nreference: T-{n}\nversion: '1.0'\nreviewed: 2026-10-01"
 
