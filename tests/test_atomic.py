@@ -46,13 +46,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _kill_when(project: Path, ready) -> None:
-    """Start a build, SIGKILL its main process as soon as ready(dist) holds, then wait."""
+def _kill_when(project: Path, ready, rendering: bool = True) -> None:
+    """Start a build, SIGKILL its main process as soon as ready(dist) holds, then wait.
+
+    rendering: the build is past its start, so its workers must be there to be killed.
+    """
     build = _start(project)
     try:
         while not ready(project / "dist") and build.poll() is None:
             time.sleep(0.005)
         workers = _workers_of(build.pid)
+        # Without workers the check below that they died would pass for nothing.
+        assert workers or not rendering, "no worker was running when the build was killed"
         build.send_signal(signal.SIGKILL)
         # The kill must land while the build runs: a build that ended first tests nothing.
         assert build.wait(30) == -signal.SIGKILL, "the build finished before it was killed"
@@ -95,7 +100,7 @@ def test_a_build_killed_at_any_moment_leaves_only_complete_pdfs(big_project):
 
     # Killed with nothing written yet, then after the first PDF: fresh output folder.
     _retitle(big_project, "First")
-    _kill_when(big_project, lambda d: True)
+    _kill_when(big_project, lambda d: True, rendering=False)
     _kill_when(big_project, lambda d: any(d.glob("*.pdf")))
     for pdf in dist.glob("*.pdf"):
         assert _check_complete(pdf) == f"First {pdf.stem}"

@@ -14,9 +14,11 @@ from leafpress.build import workers
 from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.model.brand import load_brand
-from leafpress.build.manifest import MANIFEST, read_entries
+from leafpress.build.manifest import read_entries
 
 from .conftest import ROOT, normalise, pdf_text, write_leaflet
+
+MANIFEST = ".leafpress-manifest.json"  # the file name is a contract: not read from the code
 
 FRONT = "title: {title}\nreference: T-{n}\nversion: '1.0'\nreviewed: 2026-10-01"
 
@@ -251,8 +253,8 @@ def test_manifest_is_valid_json_and_keeps_other_sources_entries(site):
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder", "file", "missing"])
 def test_image_digests_never_block_or_read_what_is_not_a_file(tmp_path, kind):
-    # The build's parent hashes each picture a leaflet names, and has no timeout: a pipe or
-    # /dev/zero named as an image must give a marker at once, not block or read for ever.
+    # The build's parent hashes each file a leaflet's last render read, and has no timeout: a
+    # pipe or /dev/zero put in an image's place must give a marker at once, not block or read.
     import os
     import threading
 

@@ -17,7 +17,7 @@ from leafpress.authoring.preview import BuildState, PreviewServer
 
 
 def watched_paths(sources: list[Path], brand_path: Path) -> list[Path]:
-    """Sources, the brand's folder (styles) and the templates: everything that changes a PDF."""
+    """Sources, the brand's folder (styles) and the templates: everything that changes an output."""
     paths = [*sources, brand_path.parent]
     try:
         brand = load_brand(brand_path)

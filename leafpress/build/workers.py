@@ -1,4 +1,5 @@
-"""Long-lived render processes, forked with WeasyPrint already imported: a timeout and memory cap per job."""
+"""Long-lived render processes forked from the build (which imports WeasyPrint first when a
+format needs it, so no worker pays for it): a timeout and memory cap per job."""
 
 from __future__ import annotations
 
