@@ -21,9 +21,9 @@ from leafpress.check.review import build_review
 from leafpress.errors import ERROR, Diagnostic, LeafletError, error, warning
 from leafpress.files import atomic_write, remove_partials
 from leafpress.formats.base import Format, Output
-from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT
+from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
-from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
 from leafpress.model.source import discover, read_source
 
 if TYPE_CHECKING:
@@ -106,28 +106,42 @@ def load(paths: list[Path], brand: Brand,
             continue
         overdue = build_review(leaflet, datetime.date.today(), strict)
         problems.extend([overdue] if overdue else [])
+        problems.extend(url_findings(leaflet))
         if not overdue or overdue.severity != ERROR:
             leaflets.append(leaflet)
     return leaflets, problems
 
 
+_TOKEN = re.compile(r"[^\s'\"()<>]+")
+_NAMEISH = re.compile(r"[/#]|\.\w{2,4}$")
+
+
 def line_for(leaflet: Leaflet, message: str) -> int:
-    """The source line that mentions the file or address a render message names, if any."""
-    try:
-        lines = leaflet.path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
+    """The source line that mentions the file or address a render message names, if any.
+
+    Searches the body the leaflet was loaded with (never the file again: an edit saved
+    since must not move the line, and 30,000 warnings must not mean 30,000 reads).
+    """
+    text = leaflet.body
     # Only tokens that look like addresses or file names: plain words would match prose.
-    for token in re.findall(r"[^\s'\"()<>]+", message):
+    for token in _TOKEN.findall(message):
         token = token.rstrip(":.,;")
-        if not re.search(r"[/#]|\.\w{2,4}$", token):
+        if not _NAMEISH.search(token):
             continue
         name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
         for needle in (token, name) if len(name) > 3 else (token,):
-            for number, line in enumerate(lines, 1):
-                if needle in line:
-                    return number
+            if (at := text.find(needle)) >= 0:
+                return leaflet.body_line + text.count("\n", 0, at)
     return 0
+
+
+def capped(messages: list[str]) -> list[str]:
+    """The first MAX_WARNINGS messages, then one line counting the rest (a leaflet with
+    30,000 dropped links says so in 21 lines, and its manifest entry stays small)."""
+    if len(messages) <= MAX_WARNINGS:
+        return list(messages)
+    rest = len(messages) - MAX_WARNINGS
+    return [*messages[:MAX_WARNINGS], f"{rest} more warning(s) like these not shown"]
 
 
 def picture_format(chosen: Iterable[str]) -> str | None:
@@ -202,6 +216,21 @@ class _Build:
         self.result.leaflets = leaflets
         return leaflets
 
+    def make_folder(self) -> bool:
+        """Create the output folder; when it cannot be (-o below a file, a read-only disk),
+        say so in one line and fail every leaflet, since none can be written."""
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            if not self.out.is_dir():
+                raise NotADirectoryError(20, "Not a directory")
+        except OSError as exc:
+            self.note(error("output", self.out, 0, "cannot use this as the output folder: "
+                            f"{(exc.strerror or str(exc)).lower()}"))
+            for leaflet in self.result.leaflets:
+                self.fail(leaflet.path)
+            return False
+        return True
+
     def plan(self, leaflets: list[Leaflet], chosen: tuple[str, ...],
              manifest: Manifest) -> list[Job]:
         """The jobs whose outputs are missing or out of date; the rest are up to date."""
@@ -227,7 +256,7 @@ class _Build:
         return work
 
     def warn(self, leaflet: Leaflet, messages: Iterable[str]) -> None:
-        for message in messages:
+        for message in capped(list(messages)):
             self.note(warning("resource", leaflet.path, line_for(leaflet, message), message))
 
     def render(self, work: list[Job], jobs: int | None, limits: Limits) -> Iterable[Outcome]:
@@ -248,10 +277,11 @@ class _Build:
                       target=job.target)
             return
         output: Output = outcome.result
+        output.warnings = capped(output.warnings)
         self.warn(job.leaflet, output.warnings)
         if output.errors:
             self.fail(source, *(error("resource", source, line_for(job.leaflet, m), m)
-                                for m in output.errors), target=job.target)
+                                for m in capped(output.errors)), target=job.target)
             return
         if self.strict and output.warnings:
             self.fail(source, error("strict", source, 0,
@@ -318,7 +348,8 @@ def build(
     """
     run = _Build(out, brand, strict, force, report, progress or Progress())
     leaflets = run.load(sources, shard)
-    out.mkdir(parents=True, exist_ok=True)
+    if not run.make_folder():
+        return run.result
     manifest = Manifest.load(out, shard)
     for problem in manifest.problems:
         run.note(problem)

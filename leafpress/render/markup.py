@@ -12,6 +12,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from leafpress.errors import LeafletError, error
 from leafpress.limits import MAX_DEPTH, NUMBER_BOUNDS
+from leafpress.model.characters import lookalike_message
 
 # Callout kinds authors may use with admonition syntax: !!! important "Title".
 CALLOUTS = ("important", "urgent", "note", "tip", "warning")
@@ -82,6 +83,8 @@ def _filter(dropped: list[str]):
             dropped.append(f"{address}: links must start with https:, mailto: or tel:; "
                            "printed as plain text")
             return None
+        if tag == "a" and attribute == "href" and (lookalike := lookalike_message(address)):
+            dropped.append(lookalike)  # kept: the author may mean it, but must look
         if tag == "img" and attribute == "src" and SCHEME.match(address) \
                 and not address.lower().startswith("https:"):
             dropped.append(f"{address}: images must be files next to the leaflet; left out")
