@@ -43,15 +43,24 @@ ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUTS},
     "p": {"admonition-title"},
     "a": {"bare"},
+    "table": {"wide"},
 }
 
 
+WIDE_TABLE_COLUMNS = 6  # from here on a table is laid out in equal columns (leaflet.css)
+
+
 class _PrintTweaks(Treeprocessor):
-    """Demote '#' headings below the leaflet's title; class links whose text is their URL."""
+    """Demote '#' headings below the leaflet's title; class links whose text is their URL;
+    mark tables too wide for columns sized by their content."""
 
     def run(self, root):
         for heading in root.iter("h1"):
             heading.tag = "h2"
+        for table in root.iter("table"):
+            row = next(table.iter("tr"), None)
+            if row is not None and len([c for c in row if c.tag in ("th", "td")]) >= WIDE_TABLE_COLUMNS:
+                table.set("class", "wide")
         for link in root.iter("a"):
             text = "".join(link.itertext()).strip()
             href = link.get("href", "")
