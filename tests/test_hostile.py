@@ -8,6 +8,7 @@ leaflets' folder; the tests then read the diagnostics and the PDFs back.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ from leafpress.model.brand import load_brand
 
 from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
-                      image_sizes, leaks, png, start_listener, write_canaries)
+                      image_sizes, jpeg, leaks, noise_png, png, start_listener, write_canaries)
 
 HOSTILE = CASES / "hostile"
 TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
@@ -54,7 +55,26 @@ FAILS = {
     "huge_image": "7: error: images/huge.png: image is 20000 x 20000 pixels, over the limit "
                   "of 40 megapixels; make it smaller",
     "parser_stress_brackets": f" error: took longer than {TIMEOUT:g} seconds to render; stopped",
+    # WeasyPrint draws a line's worth of a 320,000-letter word and drops the rest.
+    "parser_stress_long_word": ' error: a word of 320000 characters ("pneumonopneumonopneumonopneumo'
+                               '...") on page 1 cannot be laid out: all but its start would be '
+                               "lost; break it up",
+    # Round two (issue 17): what used to print wrong, forged or not at all.
+    "version_forged_footer": "3: error: 'version' must be numbers with dots, like 1, 1.2 or 2.0.1",
+    "url_too_long_for_qr": "3: error: 'url' must be an https:// address of at most 200 characters",
+    "bidi_override_in_dose": '5: error: hidden character U+202E (RIGHT-TO-LEFT OVERRIDE) forces the '
+                             'order text prints in ("01" can print as "10"); delete it',
+    "zero_width_space_in_title": "2: error: hidden character U+200B (ZERO WIDTH SPACE) is invisible in "
+                                 "print and changes what readers and searches see; delete it",
+    "terminal_escape_in_link": "5: error: control character U+001B: invisible in print, and on a "
+                               "terminal it can rewrite what is shown; delete it",
+    "image_truncated_jpeg": "5: error: images/truncated.jpg: image is damaged or cut short (image "
+                            "file is truncated (5 bytes not processed)); save or export it again",
+    "image_budget_exceeded": "9: error: images/big-2.png: the pictures in this leaflet add up to "
+                             "more than 50 MB; use smaller files",
 }
+LOOKALIKE = ("the address {address} goes to the host '{host}', which is not plain ASCII and may "
+             "imitate a familiar one; check it letter by letter")
 # Sources that must build, with the warnings each must give (path:line: warning: message).
 BUILDS = {
     "good": [],
@@ -103,7 +123,24 @@ BUILDS = {
     "template_injection": [],
     "front_matter_markup": [],
     "table_huge_colspan": [],
-    "parser_stress_long_word": [],
+    "table_too_wide_for_the_page": [],
+    "long_word_wraps_on_the_page": [],
+    "image_name_nul_byte": ["5: warning: images/x\\x00.png: not a usable file name"],
+    "link_name_too_long": [
+        "5: warning: images/" + "b" * 300 + ".png: file name too long",
+        "7: warning: " + "a" * 300 + f".md: {NOT_A_LINK}"],
+    "image_from_proc": ["5: warning: /proc/self/pagemap: " + OUTSIDE,
+                        "7: warning: images/pagemap.png: " + OUTSIDE],
+    "many_dropped_links": [f"{5 + n}: warning: part-{n}.md: {NOT_A_LINK}" for n in range(20)]
+    + [" warning: 980 more warning(s) like these not shown"],
+    "lookalike_host_in_url": [
+        "3: warning: " + LOOKALIKE.format(address="https://www.ex\u0430mple.org/leaflets/x",
+                                          host="www.ex\u0430mple.org"),
+        "6: warning: " + LOOKALIKE.format(address="https://www.\u0435xample.org/more",
+                                          host="www.\u0435xample.org")],
+    "right_to_left_text_allowed": [],
+    "image_same_file_many_queries": [],
+    "manifest_forged_entry": [],
 }
 
 
@@ -127,6 +164,23 @@ def batch(tmp_path_factory):
     (leaflets / "images" / "escape.png").symlink_to(base / "canary.png")
     (leaflets / "images" / "zero.png").symlink_to("/dev/zero")
     (leaflets / "images" / "huge.png").write_bytes(png(20000, 20000))  # 400 Mpx in ~50 KB
+    (leaflets / "images" / "pagemap.png").symlink_to("/proc/self/pagemap")
+    (leaflets / "images" / "truncated.jpg").write_bytes(jpeg(400, 300)[:3000])  # cut short
+    (leaflets / "images" / "noise.png").write_bytes(noise_png(700, 700))  # ~1.5 MB
+    for n in range(3):  # 3 x 18 MB: each under the 20 MB file limit, over 50 MB together
+        (leaflets / "images" / f"big-{n}.png").write_bytes(noise_png(2450, 2450, seed=n))
+    # A forged catalogue record in the output folder: stems that climb out of it, a
+    # javascript: address, a picture count that is not a number.
+    victim = base / "victim"
+    victim.mkdir()
+    (victim / "keep.webp").write_bytes(b"VICTIM")
+    (victim / "keep.pdf").write_bytes(b"%PDF-1.4 VICTIM")
+    (victim / "keep.md").write_text("---\ntitle: Victim\n---\n")
+    record = json.loads((HOSTILE / "forged_catalogue_record.json").read_text()
+                        .replace("@CANARY@", str(base)))
+    (project / "dist" / "thumbs").mkdir(parents=True)
+    (project / "dist" / "thumbs" / "catalogue.json").write_text(json.dumps(record))
+    (project / "dist" / "javascript-url.pdf").write_bytes(b"%PDF-1.4 not really")
     (leaflets / "front_matter_too_large.md").write_text(
         "---\ntitle: Too much\nsummary: " + "x" * 70_000 + "\n---\nBody\n")
     cwd = Path.cwd()
@@ -140,6 +194,11 @@ def batch(tmp_path_factory):
         server.shutdown()
     return {"base": base, "project": project, "result": result, "lines": diagnostics,
             "listener": listener}
+
+
+def built_pdfs(batch) -> list[Path]:
+    """The PDFs this batch wrote (dist/ also holds one planted for the forged record)."""
+    return sorted(p for p in (batch["project"] / "dist").glob("*.pdf") if p.stem in BUILDS)
 
 
 def _expect(template: str, batch) -> str:
@@ -183,7 +242,7 @@ def test_no_pdf_carries_a_canary_a_local_path_or_active_content(batch, tmp_path)
     home = os.path.expanduser("~")
     secrets = [CANARY_TEXT, CANARY_SVG_TEXT, "ATTACHMENT-SECRET", str(batch["base"]),
                str(ROOT), f"{home}/", "/tmp/", "file:", f"pytest-of-{getpass.getuser()}"]
-    pdfs = sorted((batch["project"] / "dist").glob("*.pdf"))
+    pdfs = built_pdfs(batch)
     assert len(pdfs) == len(BUILDS)
     for pdf in pdfs:
         data = expanded(pdf, tmp_path)
@@ -194,7 +253,7 @@ def test_no_pdf_carries_a_canary_a_local_path_or_active_content(batch, tmp_path)
 
 
 def test_only_web_mail_and_phone_links_reach_the_pdf(batch):
-    for pdf in sorted((batch["project"] / "dist").glob("*.pdf")):
+    for pdf in built_pdfs(batch):
         for page in pypdf.PdfReader(pdf).pages:
             for annotation in page.get("/Annots") or []:
                 action = annotation.get_object().get("/A")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from leafpress import formats as registry
 from leafpress.build.manifest import Entry, Manifest, environment_key, leaflet_key
@@ -129,7 +129,9 @@ def line_for(leaflet: Leaflet, message: str) -> int:
         if not _NAMEISH.search(token):
             continue
         name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
-        for needle in (token, name) if len(name) > 3 else (token,):
+        # Messages name files as paths ("x\0.png"); sources may write them as URLs ("x%00.png").
+        for needle in dict.fromkeys((token, name, quote(token), quote(name))
+                                    if len(name) > 3 else (token, quote(token))):
             if (at := text.find(needle)) >= 0:
                 return leaflet.body_line + text.count("\n", 0, at)
     return 0
@@ -246,7 +248,7 @@ class _Build:
                                                                  leaflet.path.parent)
                 # Under --strict an output built with warnings must be re-checked (and refused).
                 if entry and not (self.strict and entry.warnings):
-                    self.warn(leaflet, entry.warnings)
+                    self.warn(leaflet, capped(list(entry.warnings)))
                     self.result.up_to_date.append(job.target)
                 else:
                     work.append(job)
@@ -256,7 +258,8 @@ class _Build:
         return work
 
     def warn(self, leaflet: Leaflet, messages: Iterable[str]) -> None:
-        for message in capped(list(messages)):
+        """Warnings about one output (already capped), each at the line it names."""
+        for message in messages:
             self.note(warning("resource", leaflet.path, line_for(leaflet, message), message))
 
     def render(self, work: list[Job], jobs: int | None, limits: Limits) -> Iterable[Outcome]:

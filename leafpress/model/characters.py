@@ -36,7 +36,7 @@ class Hidden:
 
     @property
     def name(self) -> str:
-        return unicodedata.name(self.char, "control character")
+        return unicodedata.name(self.char, "")
 
     def message(self) -> str:
         """What the author is told: which character, why it matters, what to do."""
@@ -45,7 +45,8 @@ class Hidden:
         elif self.char in ISOLATES:
             why = "reorders text outside right-to-left writing"
         elif unicodedata.category(self.char) in ("Cc", "Cs"):
-            why = "is a control character, invisible in print"
+            return (f"control character {self.code}: invisible in print, and on a terminal it "
+                    "can rewrite what is shown; delete it")
         else:
             why = "is invisible in print and changes what readers and searches see"
         return f"hidden character {self.code} ({self.name}) {why}; delete it"
@@ -67,7 +68,7 @@ def _hidden(char: str) -> bool:
 
 def hidden_characters(text: str, first_line: int = 1) -> list[Hidden]:
     """Every character in text that prints as nothing yet changes its meaning, by line."""
-    found: list[Hidden] = []
+    found: dict[Hidden, None] = {}  # each character once per line, in order
     for number, line in enumerate(text.split("\n"), first_line):
         # Only lines with something unusual pay the per-character look.
         if line.isascii() and line.isprintable():
@@ -80,10 +81,10 @@ def hidden_characters(text: str, first_line: int = 1) -> list[Hidden]:
                 rtl = _right_to_left(line) if rtl is None else rtl
                 if rtl:
                     continue
-                found.append(Hidden(number, char))
+                found[Hidden(number, char)] = None
             elif _hidden(char):
-                found.append(Hidden(number, char))
-    return found
+                found[Hidden(number, char)] = None
+    return list(found)
 
 
 def lookalike_host(address: str) -> str | None:

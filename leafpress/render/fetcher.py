@@ -45,8 +45,12 @@ def decode_problem(body: bytes) -> str | None:
     WeasyPrint copies a JPEG into the PDF as it is: a broken one would make a PDF that
     readers and `qpdf --check` reject. Only called on images within the pixel budget.
     """
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint lets Pillow fill a cut-short file with grey (LOAD_TRUNCATED_IMAGES); here
+    # a cut-short file must fail.
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. odd EXIF: the picture itself is fine
@@ -57,6 +61,8 @@ def decode_problem(body: bytes) -> str | None:
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for damaged files
         detail = str(exc).split("\n")[0][:80] or exc.__class__.__name__
         return f"image is damaged or cut short ({detail}); save or export it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
     return None
 
 

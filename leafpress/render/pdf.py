@@ -48,7 +48,8 @@ class _ImageCache(dict):
 
     def __contains__(self, key) -> bool:
         key = canonical_url(key) if isinstance(key, str) else key
-        found = super().__contains__(key)
+        # A failure (None) is fetched again, so each reference to it is warned about.
+        found = super().__contains__(key) and super().__getitem__(key) is not None
         if found and isinstance(key, str):
             self._used(key)
         return found
