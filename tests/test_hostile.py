@@ -354,3 +354,98 @@ def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_p
         assert leaks(data, secrets) == [], pdf.name
         assert [key for key in ACTIVE_PDF_KEYS if key + b" " in data or key + b"\n" in data
                 or key + b"(" in data or key + b"<" in data] == [], pdf.name
+
+
+# ---- Round two (issue 17): what each new case must show in the output -------------------
+
+def _words_outside_the_paper(pdf: Path) -> list[str]:
+    """Words whose box poppler finds beyond the paper's edges (pdftotext -bbox)."""
+    from html.parser import HTMLParser
+
+    class Boxes(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.width = self.height = 0.0
+            self.outside: list[str] = []
+            self._word: dict | None = None
+
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            if tag == "page":
+                self.width, self.height = float(values["width"]), float(values["height"])
+            elif tag == "word":
+                self._word = values
+
+        def handle_data(self, data):
+            word, self._word = self._word, None
+            if word and (float(word["xmin"]) < 0 or float(word["xmax"]) > self.width
+                         or float(word["ymax"]) > self.height):
+                self.outside.append(data)
+
+    boxes = Boxes()
+    boxes.feed(subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                              capture_output=True, text=True).stdout)
+    return boxes.outside
+
+
+def test_a_nine_column_table_stays_on_the_paper_with_every_dose(batch):
+    pdf = batch["project"] / "dist" / "table_too_wide_for_the_page.pdf"
+    assert _words_outside_the_paper(pdf) == []
+    text = normalise(pdf_text(pdf))
+    assert text.count("Most in a day") == 1
+    # Each dose is printed, whole, in its narrow column (the words may wrap).
+    assert text.count("Never more than 8 tablets in 24 hours") == 2
+    assert "Never more than 6 tablets in 24 hours" in text
+
+
+def test_a_word_longer_than_a_line_wraps_and_loses_no_letter(batch):
+    pdf = batch["project"] / "dist" / "long_word_wraps_on_the_page.pdf"
+    assert _words_outside_the_paper(pdf) == []
+    # The word runs over a page break: take the footers ("Page 1 of 3") out between its parts.
+    assert "pneumono" * 375 in re.sub(r"Page\d+of\d+", "", re.sub(r"\s+", "", pdf_text(pdf)))
+
+
+def test_right_to_left_text_with_joiners_and_marks_builds_and_prints(batch):
+    pdf = batch["project"] / "dist" / "right_to_left_text_allowed.pdf"
+    text = pdf_text(pdf)
+    assert "7946" in text and "text with a zero-width joiner" in text
+
+
+def test_every_pdf_written_passes_qpdf_check(batch):
+    for pdf in built_pdfs(batch):
+        done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert done.returncode == 0, (pdf.name, done.stdout[-500:], done.stderr[-500:])
+
+
+def test_one_picture_named_thirty_times_is_embedded_once(batch):
+    picture = batch["project"] / "leaflets" / "images" / "noise.png"
+    pdf = batch["project"] / "dist" / "image_same_file_many_queries.pdf"
+    assert image_sizes(pdf).count((700, 700)) == 30  # thirty placements on the pages ...
+    assert pdf.stat().st_size < 1.3 * picture.stat().st_size  # ... of one embedded image
+
+
+def test_a_forged_catalogue_record_touches_nothing_outside_and_adds_no_script(batch):
+    base, dist = batch["base"], batch["project"] / "dist"
+    assert (base / "victim" / "keep.webp").read_bytes() == b"VICTIM"
+    assert sorted(p.name for p in (base / "victim").iterdir()) == ["keep.md", "keep.pdf",
+                                                                    "keep.webp"]
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    assert "javascript:" not in page
+    assert "Climbs out" not in page and "A javascript: address" not in page
+    record = json.loads((dist / "thumbs" / "catalogue.json").read_text())
+    assert all("/" not in stem for stem in record["leaflets"])
+
+
+def test_check_finds_the_new_classes_at_the_same_lines_as_build(batch):
+    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "leaflets"],
+                          cwd=batch["project"], capture_output=True, text=True, timeout=300)
+    lines = done.stdout.splitlines()
+    for stem in ("version_forged_footer", "url_too_long_for_qr", "bidi_override_in_dose",
+                 "zero_width_space_in_title", "terminal_escape_in_link"):
+        assert f"leaflets/{stem}.md:{FAILS[stem]}" in lines, stem
+    lookalike = [line for line in lines if line.startswith("leaflets/lookalike_host_in_url.md:")
+                 and "not plain ASCII" in line]
+    assert [line.split(":")[1] for line in lookalike] == ["3", "6"]
+    assert [line for line in lines if line.startswith("leaflets/right_to_left_text_allowed.md:")
+            and "hidden character" in line] == []
+    assert "\x1b" not in done.stdout + done.stderr  # escaped, never raw, on the terminal
