@@ -134,9 +134,10 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
 def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     """atomic_write unless path already holds data: a no-op build must write nothing."""
     try:
-        if path.read_bytes() == data:
+        # Through the safe read: a FIFO or /dev/zero left in its place must not hang us.
+        if read_regular(path, len(data)) == data:
             return False
-    except OSError:
+    except FileRefused:
         pass
     atomic_write(path, data, durable)
     return True
