@@ -168,8 +168,11 @@ class LocalFetcher(URLFetcher):
         if scheme == "data":
             if not DATA_IMAGE.match(url):
                 self.refuse(url[:60], "only data: images are allowed")
-            response = super().fetch(url, headers)
-            body = response.read()
+            try:
+                response = super().fetch(url, headers)
+                body = response.read()
+            except ValueError:  # bad base64 or percent-encoding (binascii.Error is one)
+                self.refuse(url[:60], "not a valid data: image")
             self._check_pixels(url[:60], body)
             return URLFetcherResponse(url, body, response.headers)
         if scheme != "file":
