@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leafpress.model.brand import Brand
+from leafpress.render.pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
 # The only link targets a patient's PDF may carry; anything else (file:, relative) is dropped.
@@ -115,7 +116,8 @@ class Renderer:
             ).render(stylesheets=self.stylesheets, font_config=self.font_config,
                      cache=cache, pdf_variant=PDF_VARIANT, presentational_hints=False)
             _strip_leaks(document)
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            # WeasyPrint's tag tree has faults a PDF/UA validator finds: repaired here.
+            pdf = repair(document.write_pdf(pdf_variant=PDF_VARIANT))
         finally:
             logger.removeHandler(collect)
             # Forget failures, so that the next leaflet naming the same image is warned too.
