@@ -341,3 +341,25 @@ def _name_tree(node) -> dict[bytes, Dictionary]:
     for kid in node.get("/Kids", Array()):
         found.update(_name_tree(kid))
     return found
+
+
+def keep_only(path: Path, out: Path, artifacts: bool) -> Path:
+    """A copy of the PDF that paints only its artifacts (artifacts=True) or only what is
+    not an artifact, for reading each back with pdftotext."""
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            kept = []
+            stack: list[str] = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                inside = "/Artifact" in stack
+                if op in ("BDC", "BMC"):
+                    stack.append(str(operands[0]))
+                elif op == "EMC":
+                    stack.pop()
+                elif op in PAINTING and inside != artifacts:
+                    continue
+                kept.append((operands, operator))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        pdf.save(out)
+    return out

@@ -3,6 +3,8 @@
 WeasyPrint tags well enough to start from, but a validator (the Matterhorn Protocol's
 machine-checkable points) finds faults that come from how it builds the tag tree. Each
 step below names the WeasyPrint behaviour it repairs; none removes painted content.
+The tree is read once into plain Python objects, repaired there and written back, because
+reading PDF objects through pikepdf one at a time costs more than the repairs themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -20,6 +23,40 @@ FOOTER = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 REPEATED_HEADER = b"/Artifact <</Type /Pagination>> BDC"
 
 
+@dataclass(eq=False)
+class _Node:
+    """One structure element: its PDF object, role, page index and kids (nodes, MCIDs as
+    (page, mcid) pairs, and link annotations as ("annotation", OBJR) pairs)."""
+
+    obj: Dictionary
+    role: str
+    page: int | None
+    kids: list = field(default_factory=list)
+    parent: _Node | None = None
+    changed: bool = False
+
+    def elements(self) -> list[_Node]:
+        return [kid for kid in self.kids if isinstance(kid, _Node)]
+
+    def child(self, role: str) -> _Node | None:
+        return next((kid for kid in self.elements() if kid.role == role), None)
+
+    def set_kids(self, kids: list) -> None:
+        for kid in kids:
+            if isinstance(kid, _Node) and kid.parent is not self:
+                kid.parent = self
+                kid.changed = True  # its /P
+        self.kids = kids
+        self.changed = True
+
+    def walk(self):
+        """This node and every node under it, in reading order."""
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, _Node):
+                yield from kid.walk()
+
+
 def repair(data: bytes) -> bytes:
     """The PDF with footers as artifacts, one Link per link, one Table per table, an IDTree."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -28,33 +65,43 @@ def repair(data: bytes) -> bytes:
         tree = _Tree(pdf)
         repeated = tree.join_split_tables()
         tree.flatten_links()
-        tree.prune_empty()
+        tree.prune_empty(tree.document)
         tree.add_scope_and_id_tree()
+        tree.write_back()
         tree.mark_artifacts(repeated)
         out = io.BytesIO()
         pdf.save(out, fix_metadata_version=False, deterministic_id=True)
         return out.getvalue()
 
 
-def _kids(element: Dictionary) -> list:
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, Array) else [kids]
-
-
-def _is_element(kid) -> bool:
-    return isinstance(kid, Dictionary) and kid.get("/Type") not in ("/OBJR", "/MCR")
-
-
 class _Tree:
-    """The structure tree with each element's page, and the ParentTree kept in step."""
+    """The structure tree as _Nodes, and the ParentTree rebuilt from it."""
 
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
         self.root = pdf.Root.StructTreeRoot
-        self.pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-        self.document = _kids(self.root)[0]
+        self.page_objects = list(pdf.pages)
+        self.pages = {page.objgen: index for index, page in enumerate(self.page_objects)}
+        self.document = self._read(self.root.K[0] if isinstance(self.root.K, Array)
+                                   else self.root.K, None)
+
+    def _read(self, obj: Dictionary, parent: _Node | None) -> _Node:
+        pg = obj.get("/Pg")
+        node = _Node(obj, str(obj.get("/S")), self.pages.get(pg.objgen) if pg is not None
+                     else None, parent=parent)
+        kids = obj.get("/K")
+        for kid in (kids if isinstance(kids, Array) else [] if kids is None else [kids]):
+            if isinstance(kid, int):
+                node.kids.append((node.page, kid))
+            elif isinstance(kid, Dictionary):
+                kind = kid.get("/Type")
+                if kind == "/MCR":
+                    node.kids.append((self.pages[kid.Pg.objgen], int(kid.MCID)))
+                elif kind == "/OBJR":
+                    node.kids.append(("annotation", kid))
+                else:
+                    node.kids.append(self._read(kid, node))
+        return node
 
     # ---- 1. Tables that cross a page break ----
     def join_split_tables(self) -> dict[int, set[int]]:
@@ -69,66 +116,47 @@ class _Tree:
         has the same shape (the repeat that `display: table-header-group` paints).
         """
         repeated: dict[int, set[int]] = defaultdict(set)
-        kids = _kids(self.document)
-        parts = [kid for kid in kids if _is_element(kid) and kid.get("/S") == "/Part"]
+        parts = [kid for kid in self.document.elements() if kid.role == "/Part"]
         if len(parts) < 2:
             return repeated
         main = parts[0]
         for piece in parts[1:]:
-            joined = _kids(main)
-            incoming = _kids(piece)
-            if (joined and incoming and joined[-1].get("/S") == "/Table"
-                    and incoming[0].get("/S") == "/Table"
+            joined, incoming = main.kids, piece.kids
+            if (joined and incoming and isinstance(joined[-1], _Node)
+                    and isinstance(incoming[0], _Node) and joined[-1].role == "/Table"
+                    and incoming[0].role == "/Table"
                     and self._join_tables(joined[-1], incoming[0], repeated)):
                 incoming = incoming[1:]
-            for kid in incoming:
-                if _is_element(kid):
-                    kid.P = main
-            main.K = Array(joined + incoming)
-        self.document.K = Array([kid for kid in kids
-                                 if not any(kid.objgen == p.objgen for p in parts[1:])])
+            main.set_kids(joined + incoming)
+        self.document.set_kids([kid for kid in self.document.kids if kid not in parts[1:]])
         return repeated
 
-    def _join_tables(self, first: Dictionary, second: Dictionary,
+    def _join_tables(self, first: _Node, second: _Node,
                      repeated: dict[int, set[int]]) -> bool:
         """Move second's body rows into first when second repeats first's header row."""
-        head = _child(first, "/THead")
-        again = _child(second, "/THead")
-        if head is None or again is None or _cell_shape(head) != _cell_shape(again):
+        head, again = first.child("/THead"), second.child("/THead")
+        if head is None or again is None or _shape(head) != _shape(again):
             return False
         # The repeat's header cells stand for the first's: re-point the body's /Headers.
-        ids = {str(new.get("/ID")): old.get("/ID")
-               for old, new in zip(_cells(head, "/TH"), _cells(again, "/TH"))}
-        for mcid, page in self._marked(again):
+        ids = {bytes(new.obj.ID): old.obj.ID for old, new in zip(_cells(head, "/TH"),
+                                                                _cells(again, "/TH"))
+               if "/ID" in new.obj and "/ID" in old.obj}
+        for page, mcid in _marked(again):
             repeated[page].add(mcid)
-        body = _child(first, "/TBody")
-        for kid in _kids(second):
-            if not _is_element(kid) or kid.get("/S") == "/THead":
+        body = first.child("/TBody")
+        for kid in second.elements():
+            if kid.role == "/THead":
                 continue
             for cell in _cells(kid, "/TD"):
-                attributes = cell.get("/A")
+                attributes = cell.obj.get("/A")
                 if attributes is not None and "/Headers" in attributes:
-                    attributes.Headers = Array([ids.get(str(h), h) for h in attributes.Headers])
-            if kid.get("/S") == "/TBody" and body is not None:
-                rows = _kids(kid)
-                for row in rows:
-                    row.P = body
-                body.K = Array(_kids(body) + rows)
+                    attributes.Headers = Array([ids.get(bytes(h), h)
+                                                for h in attributes.Headers])
+            if kid.role == "/TBody" and body is not None:
+                body.set_kids(body.kids + kid.kids)
             else:
-                kid.P = first
-                first.K = Array(_kids(first) + [kid])
+                first.set_kids(first.kids + [kid])
         return True
-
-    def _marked(self, element: Dictionary):
-        """(mcid, page index) of every marked-content sequence under element."""
-        page = self.pages.get(element.Pg.objgen) if "/Pg" in element else None
-        for kid in _kids(element):
-            if isinstance(kid, int):
-                yield kid, page
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
-                yield int(kid.MCID), self.pages.get(kid.Pg.objgen, page)
-            elif _is_element(kid):
-                yield from self._marked(kid)
 
     # ---- 2. Links ----
     def flatten_links(self) -> None:
@@ -140,49 +168,33 @@ class _Tree:
         generated `a::after` becomes a Link nested inside the Link. Everything under a Link
         is lifted into it: its MCIDs, and its annotations unless they have no area.
         """
-        for link in list(self._elements("/Link")):
-            page = link.get("/Pg")
+        for link in [node for node in self.document.walk() if node.role == "/Link"]:
             kids: list = []
-            self._collect_link(link, page, kids)
-            link.K = Array(kids)
+            self._collect_link(link, kids)
+            link.set_kids(kids)
 
-    def _collect_link(self, element: Dictionary, page, kids: list) -> None:
-        for kid in _kids(element):
-            if isinstance(kid, int):
-                kids.append(kid if element.get("/Pg") == page else
-                            Dictionary(Type=Name.MCR, MCID=kid, Pg=element.Pg))
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
+    def _collect_link(self, node: _Node, kids: list) -> None:
+        for kid in node.kids:
+            if isinstance(kid, _Node):
+                self._collect_link(kid, kids)
+            elif kid[0] != "annotation":
                 kids.append(kid)
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                if _area(kid.Obj) > 0:
-                    kids.append(kid)
-                else:
-                    self._drop_annotation(kid)
-            elif _is_element(kid):
-                self._collect_link(kid, page, kids)
-
-    def _drop_annotation(self, objr: Dictionary) -> None:
-        annotation = objr.Obj
-        page = objr.Pg
-        page.Annots = Array([a for a in page.get("/Annots", Array())
-                             if a.objgen != annotation.objgen])
+            elif _area(kid[1].Obj) > 0:
+                kids.append(kid)
+            else:
+                page = kid[1].Pg
+                gone = kid[1].Obj.objgen
+                page.Annots = Array([a for a in page.get("/Annots", Array())
+                                     if a.objgen != gone])
 
     # ---- 3. Empty elements ----
-    def prune_empty(self) -> None:
+    def prune_empty(self, node: _Node) -> bool:
         """Drop elements with nothing in them (WeasyPrint tags a clearing ::after block
         or a <wbr> as an empty NonStruct, which a validator reports inside a list)."""
-
-        def prune(element: Dictionary) -> bool:
-            kept = []
-            for kid in _kids(element):
-                if _is_element(kid) and not prune(kid):
-                    continue
-                kept.append(kid)
-            if "/K" in element:
-                element.K = Array(kept)
-            return bool(kept) or element.get("/S") == "/Figure"
-
-        prune(self.document)
+        kept = [kid for kid in node.kids if not isinstance(kid, _Node) or self.prune_empty(kid)]
+        if len(kept) != len(node.kids):
+            node.set_kids(kept)
+        return bool(kept) or node.role == "/Figure"
 
     # ---- 4. Table headers ----
     def add_scope_and_id_tree(self) -> None:
@@ -192,23 +204,45 @@ class _Tree:
         requires for IDs to resolve; nor /Scope, which most screen readers read instead.
         """
         ids: dict[bytes, Dictionary] = {}
-        for element, parent in self._walk(self.document, None):
-            if "/ID" in element:
-                ids[bytes(element.ID)] = element
-            if element.get("/S") == "/TH":
-                in_head = any(a.get("/S") == "/THead" for a in self._ancestors(parent))
-                first = parent is not None and _kids(parent)[:1] == [element]
-                scope = "/Column" if in_head or not first else "/Row"
-                attributes = element.get("/A")
+        for node in self.document.walk():
+            if node.role not in ("/TH", "/TD"):
+                continue
+            if "/ID" in node.obj:
+                ids[bytes(node.obj.ID)] = node.obj
+            if node.role == "/TH":
+                row = node.parent
+                in_head = row is not None and row.parent is not None and \
+                    row.parent.role == "/THead"
+                first = row is not None and row.elements()[:1] == [node]
+                attributes = node.obj.get("/A")
                 if attributes is None:
-                    element.A = attributes = Dictionary(O=Name.Table)
-                attributes.Scope = Name(scope)
+                    node.obj.A = attributes = Dictionary(O=Name.Table)
+                attributes.Scope = Name.Column if in_head or not first else Name.Row
         if ids:
             names = Array()
             for key in sorted(ids):
                 names.append(pikepdf.String(key))
                 names.append(ids[key])
             self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
+
+    def write_back(self) -> None:
+        """Write the changed nodes' /K and /P back to their PDF objects."""
+        for node in self.document.walk():
+            if node.changed:
+                node.obj.K = Array([self._kid_object(node, kid) for kid in node.kids])
+                if node.parent is not None:
+                    node.obj.P = node.parent.obj
+        self.root.K = Array([self.document.obj])
+
+    def _kid_object(self, node: _Node, kid):
+        if isinstance(kid, _Node):
+            return kid.obj
+        if kid[0] == "annotation":
+            return kid[1]
+        page, mcid = kid
+        if page == node.page:
+            return mcid
+        return Dictionary(Type=Name.MCR, MCID=mcid, Pg=self.page_objects[page].obj)
 
     # ---- 5. Artifacts, and a ParentTree that points only into the tree ----
     def mark_artifacts(self, repeated: dict[int, set[int]]) -> None:
@@ -222,30 +256,28 @@ class _Tree:
         """
         reached: dict[int, dict[int, Dictionary]] = defaultdict(dict)
         annotations: dict[tuple, Dictionary] = {}
-        for element, _ in self._walk(self.document, None):
-            page = self.pages.get(element.Pg.objgen) if "/Pg" in element else None
-            for kid in _kids(element):
-                if isinstance(kid, int):
-                    reached[page][kid] = element
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
-                    reached[self.pages[kid.Pg.objgen]][int(kid.MCID)] = element
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                    annotations[kid.Obj.objgen] = element
+        for node in self.document.walk():
+            for kid in node.kids:
+                if isinstance(kid, _Node):
+                    continue
+                if kid[0] == "annotation":
+                    annotations[kid[1].Obj.objgen] = node.obj
+                else:
+                    reached[kid[0]][kid[1]] = node.obj
 
         nums = Array()
-        for index, page in enumerate(self.pdf.pages):
+        key = 0
+        for index, page in enumerate(self.page_objects):
             mcids = reached.get(index, {})
-            top = max(mcids, default=-1)
-            if "/StructParents" in page:
-                nums.append(int(page.StructParents))
-                nums.append(self.pdf.make_indirect(
-                    Array([mcids.get(i, None) for i in range(top + 1)])))
+            # Page keys first, as WeasyPrint numbers them (one per page, from 0).
+            page.obj.StructParents = index
+            nums.append(index)
+            nums.append(self.pdf.make_indirect(
+                Array([mcids.get(i) for i in range(max(mcids, default=-1) + 1)])))
             self._rewrite(page, set(mcids), repeated.get(index, set()))
-        # Annotations get fresh StructParent keys after the pages' ones.
-        key = max((int(p.StructParents) for p in self.pdf.pages if "/StructParents" in p),
-                  default=-1) + 1
-        for page in self.pdf.pages:
-            for annotation in page.get("/Annots", Array()):
+            key = index + 1
+        for page in self.page_objects:
+            for annotation in page.obj.get("/Annots", Array()):
                 element = annotations.get(annotation.objgen)
                 if element is None:
                     if "/StructParent" in annotation:
@@ -262,8 +294,7 @@ class _Tree:
         """Turn each marked-content sequence whose MCID the tree does not reach into an
         artifact (the sequence stays, with everything it paints)."""
         contents = page.obj.get("/Contents")
-        streams = list(contents) if isinstance(contents, Array) else [contents]
-        for stream in streams:
+        for stream in (list(contents) if isinstance(contents, Array) else [contents]):
             data = stream.read_bytes()
 
             def artifact(match: re.Match) -> bytes:
@@ -276,49 +307,19 @@ class _Tree:
             if fixed != data:
                 stream.write(fixed)  # compressed again when saved
 
-    # ---- walking ----
-    def _elements(self, role: str):
-        for element, _ in self._walk(self.document, None):
-            if element.get("/S") == role:
-                yield element
 
-    def _walk(self, element: Dictionary, parent: Dictionary | None):
-        """Every element under (and including) element, with its parent, in order."""
-        yield element, parent
-        for kid in _kids(element):
-            if _is_element(kid):
-                yield from self._walk(kid, element)
-
-    def _ancestors(self, element: Dictionary | None):
-        seen = 0
-        while element is not None and seen < 100:
-            yield element
-            element = element.get("/P")
-            seen += 1
-            if element is not None and element.get("/Type") == "/StructTreeRoot":
-                return
+def _marked(node: _Node):
+    """(page, mcid) of every marked-content sequence under node."""
+    for kid in node.walk():
+        yield from (k for k in kid.kids if not isinstance(k, _Node) and k[0] != "annotation")
 
 
-def _child(element: Dictionary, role: str) -> Dictionary | None:
-    return next((kid for kid in _kids(element) if _is_element(kid) and kid.get("/S") == role),
-                None)
+def _cells(node: _Node, role: str) -> list[_Node]:
+    return [kid for kid in node.walk() if kid.role == role]
 
 
-def _cells(element: Dictionary, role: str) -> list[Dictionary]:
-    """Every role cell (TH or TD) under element, in order."""
-    found = []
-    for kid in _kids(element):
-        if _is_element(kid):
-            if kid.get("/S") == role:
-                found.append(kid)
-            elif kid.get("/S") in ("/TR", "/THead", "/TBody", "/TFoot"):
-                found.extend(_cells(kid, role))
-    return found
-
-
-def _cell_shape(head: Dictionary) -> list[int]:
-    return [len([c for c in _kids(row) if _is_element(c)]) for row in _kids(head)
-            if _is_element(row)]
+def _shape(head: _Node) -> list[int]:
+    return [len(row.elements()) for row in head.elements()]
 
 
 def _area(annotation: Dictionary) -> float:
