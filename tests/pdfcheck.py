@@ -212,6 +212,16 @@ class Structure:
                 elif not any(isinstance(k, Dictionary) and k.get("/Type") == "/OBJR"
                              and k.Obj.objgen == annotation.objgen for k in kids(parent)):
                     faults.append(f"{where}: its Link element has no OBJR for it")
+        for index, page in enumerate(self.pdf.pages):
+            rects = [(str(a.get("/A", {}).get("/URI")), sorted(float(v) for v in a.Rect[::2])
+                      + sorted(float(v) for v in a.Rect[1::2]))
+                     for a in page.obj.get("/Annots", Array()) if a.get("/Subtype") == "/Link"]
+            for i, (uri, (x1, x2, y1, y2)) in enumerate(rects):
+                for j, (other, (u1, u2, v1, v2)) in enumerate(rects):
+                    if i != j and uri == other and u1 - 0.5 <= x1 and x2 <= u2 + 0.5 \
+                            and v1 - 0.5 <= y1 and y2 <= v2 + 0.5 and (i < j or (x1, x2, y1, y2) != (u1, u2, v1, v2)):
+                        faults.append(f"page {index + 1}: a link to {uri} lies inside another "
+                                      "(an extra tab stop)")
         for link in self.elements("/Link"):
             inner = [k.get("/S") for k in kids(link) if is_element(k)]
             if inner:

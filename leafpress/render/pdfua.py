@@ -168,10 +168,27 @@ class _Tree:
         generated `a::after` becomes a Link nested inside the Link. Everything under a Link
         is lifted into it: its MCIDs, and its annotations unless they have no area.
         """
-        for link in [node for node in self.document.walk() if node.role == "/Link"]:
+        links = [node for node in self.document.walk() if node.role == "/Link"]
+        for link in links:
             kids: list = []
             self._collect_link(link, kids)
             link.set_kids(kids)
+        # A link that wraps onto a second line is one Link element per line: join
+        # neighbours that go to the same address, then keep one annotation per area.
+        for link in links:
+            parent = link.parent
+            if parent is None or link not in parent.kids:
+                continue
+            at = parent.kids.index(link)
+            following = parent.kids[at + 1] if at + 1 < len(parent.kids) else None
+            while (isinstance(following, _Node) and following.role == "/Link"
+                   and _target(following) == _target(link)):
+                link.set_kids(link.kids + following.kids)
+                parent.set_kids(parent.kids[:at + 1] + parent.kids[at + 2:])
+                following = parent.kids[at + 1] if at + 1 < len(parent.kids) else None
+        for link in links:
+            if link.parent is not None and link in link.parent.kids:
+                link.set_kids(self._without_nested_annotations(link.kids))
 
     def _collect_link(self, node: _Node, kids: list) -> None:
         for kid in node.kids:
@@ -186,6 +203,25 @@ class _Tree:
                 gone = kid[1].Obj.objgen
                 page.Annots = Array([a for a in page.get("/Annots", Array())
                                      if a.objgen != gone])
+
+    def _without_nested_annotations(self, kids: list) -> list:
+        """Drop an annotation lying inside another of the same link (WeasyPrint gives the
+        <a> box and each span in it one apiece): each is a tab stop, so keep the largest."""
+        annotations = [kid for kid in kids if not isinstance(kid, _Node) and
+                       kid[0] == "annotation"]
+        kept: list[tuple[float, ...]] = []
+        drop = set()
+        for kid in sorted(annotations, key=lambda k: -_area(k[1].Obj)):
+            rect = _rect(kid[1].Obj)
+            if any(_inside(rect, other) for other in kept):
+                drop.add(id(kid))
+                page = kid[1].Pg
+                gone = kid[1].Obj.objgen
+                page.Annots = Array([a for a in page.get("/Annots", Array())
+                                     if a.objgen != gone])
+            else:
+                kept.append(rect)
+        return [kid for kid in kids if id(kid) not in drop]
 
     # ---- 3. Empty elements ----
     def prune_empty(self, node: _Node) -> bool:
@@ -322,6 +358,25 @@ def _shape(head: _Node) -> list[int]:
     return [len(row.elements()) for row in head.elements()]
 
 
-def _area(annotation: Dictionary) -> float:
+def _rect(annotation: Dictionary) -> tuple[float, float, float, float]:
     x1, y1, x2, y2 = (float(v) for v in annotation.Rect)
-    return abs(x2 - x1) * abs(y2 - y1)
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def _area(annotation: Dictionary) -> float:
+    x1, y1, x2, y2 = _rect(annotation)
+    return (x2 - x1) * (y2 - y1)
+
+
+def _inside(rect: tuple[float, ...], other: tuple[float, ...], slack: float = 0.5) -> bool:
+    return (rect[0] >= other[0] - slack and rect[1] >= other[1] - slack
+            and rect[2] <= other[2] + slack and rect[3] <= other[3] + slack)
+
+
+def _target(link: _Node) -> str | None:
+    """The address a Link element's annotations go to."""
+    for kid in link.kids:
+        if not isinstance(kid, _Node) and kid[0] == "annotation":
+            action = kid[1].Obj.get("/A")
+            return str(action.get("/URI")) if action is not None else None
+    return None
