@@ -15,3 +15,9 @@ NUMBER_BOUNDS = {"colspan": (1, 20), "rowspan": (1, 500), "start": (-10**6, 10**
                  "width": (1, 10**4), "height": (1, 10**4)}
 JOB_TIMEOUT = 60.0  # seconds for one leaflet in one format
 MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB
+# The smallest type a patient must read, per format (RNIB Clear Print: 12pt; large print 16pt;
+# the booklet's own floor), and the width of each format's text column (its CSS @page side
+# margins taken from the paper): `check` scales an SVG's text by these to warn when it
+# would print too small. tests/test_layout.py measures both in the built PDFs.
+MIN_TEXT_PT = {"a4": 12.0, "large-print": 16.0, "booklet": 11.0}
+TEXT_WIDTH_MM = {"a4": 210 - 2 * 33, "large-print": 210 - 2 * 18, "booklet": 148 - 2 * 12}
