@@ -41,7 +41,8 @@ def full_lines(path: Path) -> list[int]:
         if not body:
             continue
         right = max(line[2] for line in body)
-        counts += [len(line[4]) for line in body if line[2] > right - 40]
+        # A bullet and its space hang outside the measure: not counted.
+        counts += [len(line[4].removeprefix("• ")) for line in body if line[2] > right - 40]
     return counts
 
 

@@ -20,4 +20,4 @@ MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB
 # margins taken from the paper): `check` scales an SVG's text by these to warn when it
 # would print too small. tests/test_layout.py measures both in the built PDFs.
 MIN_TEXT_PT = {"a4": 12.0, "large-print": 16.0, "booklet": 11.0}
-TEXT_WIDTH_MM = {"a4": 210 - 2 * 33, "large-print": 210 - 2 * 18, "booklet": 148 - 2 * 12}
+TEXT_WIDTH_MM = {"a4": 210 - 2 * 34, "large-print": 210 - 2 * 16, "booklet": 148 - 2 * 12}
