@@ -71,7 +71,7 @@ def test_every_leaflet_is_listed_by_title_with_each_format_its_size_and_pages(si
     page, cards = cards_of(out)
     titles = [card.find("h2").text for card in cards]
     assert titles == sorted((leaflet.title for leaflet in leaflets), key=str.casefold)
-    assert len(titles) == 3
+    assert len(titles) == 5
 
     for card, leaflet in zip(cards, sorted(leaflets, key=lambda l: l.title.casefold())):
         expected = [name for name in (f"{leaflet.stem}.pdf", f"{leaflet.stem}-large-print.pdf",
@@ -124,7 +124,7 @@ def test_thumbnails_are_rendered_again_only_for_rebuilt_or_newer_pdfs(site, bran
     out, leaflets = site
     first = write_catalogue(out, leaflets, brand)
     thumbs = sorted((out / THUMBS).glob("*.webp"))
-    assert sorted(first.thumbnails) == thumbs and len(thumbs) == 3
+    assert sorted(first.thumbnails) == thumbs and len(thumbs) == 5
     before = {t.name: t.stat().st_mtime_ns for t in thumbs}
     index_inode = (out / INDEX).stat().st_ino
 
@@ -157,7 +157,8 @@ def test_thumbnails_are_rendered_again_only_for_rebuilt_or_newer_pdfs(site, bran
     assert [t.name for t in fifth.thumbnails] == ["preparing-for-spinal-surgery.webp"]
     assert sorted(p.name for p in (out / THUMBS).iterdir()) == [
         "brand-logo.svg", "catalogue.json", "lumbar-discectomy-recovery.webp",
-        "minimally-invasive-spine-surgery.webp", "preparing-for-spinal-surgery.webp"]
+        "minimally-invasive-spine-surgery.webp", "nerve-root-block-injection.webp",
+        "preparing-for-spinal-surgery.webp", "recovery-after-lumbar-fusion.webp"]
 
 
 def test_page_count_follows_a_pdf_that_changed(site, brand):
@@ -329,9 +330,10 @@ def test_a_damaged_record_is_ignored_entry_by_entry(site, brand):
     result = write_catalogue(out, others, brand)
     assert not result.diagnostics
     assert [card.stem for card in result.cards] == [
-        "minimally-invasive-spine-surgery", "lumbar-discectomy-recovery"]
+        "minimally-invasive-spine-surgery", "nerve-root-block-injection",
+        "lumbar-discectomy-recovery", "recovery-after-lumbar-fusion"]
     record_path.write_text("{not json")
-    assert len(write_catalogue(out, leaflets, brand).cards) == 3
+    assert len(write_catalogue(out, leaflets, brand).cards) == 5
 
 
 def test_leaflet_text_is_escaped_in_the_page(project, run):
