@@ -19,6 +19,8 @@ from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
 from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
+from leafpress.check.svgtext import read_drawing
+from leafpress.limits import MIN_TEXT_PT
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
 from leafpress.model.source import Source, discover, read_source_with_hidden
 
@@ -157,7 +159,26 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
             code = {"image is outside the leaflet's folder": "image-outside",
                     "image not found": "image-missing"}.get(problem, "image-unusable")
             found.append(error(code, path, line, f"{problem}: {src[:200]}"))
+        elif local.suffix.lower() == ".svg":
+            found += svg_text_findings(path, line, local, src)
     return found
+
+
+FORMAT_WORDS = {"a4": "A4", "large-print": "large print", "booklet": "the booklet"}
+
+
+def svg_text_findings(path: Path, line: int, svg: Path, src: str) -> list[Diagnostic]:
+    """A drawing's words shrink with it: warn where they would print below a format's
+    minimum (large print cannot enlarge text inside an image)."""
+    drawing = read_drawing(svg)
+    small = drawing.too_small() if drawing is not None else {}
+    if not small:
+        return []
+    where = ", ".join(f"{size:g}pt in {FORMAT_WORDS.get(fmt, fmt)} (under {MIN_TEXT_PT[fmt]:g}pt)"
+                      for fmt, size in small.items())
+    return [warning("image-text-size", path, line,
+                    f"text in {src} prints at {where}: make its words larger, or put them "
+                    "in the leaflet's text")]
 
 
 def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:

@@ -11,6 +11,7 @@ from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
 from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.render.fetcher import canonical_url
+from leafpress.render.pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -132,7 +133,8 @@ class Renderer:
                      cache=cache, pdf_variant=PDF_VARIANT, presentational_hints=False)
             _strip_leaks(document)
             off_page = off_page_messages(document)
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            # WeasyPrint's tag tree has faults a PDF/UA validator finds: repaired here.
+            pdf = repair(document.write_pdf(pdf_variant=PDF_VARIANT))
         finally:
             logger.removeHandler(collect)
             # Forget failures, so that the next leaflet naming the same image is warned too.
