@@ -134,7 +134,8 @@ def test_a_deleted_or_altered_output_is_rebuilt(site):
 
 EDITS = {
     "brand": ("styles/brand.toml", 'primary = "#00677f"', 'primary = "#005a70"'),
-    "template": ("templates/leaflet.html.j2", "<main>", "<main data-edited>"),
+    "template": ("templates/leaflet.html.j2", "<header class=\"masthead\">",
+                 "<header class=\"masthead\" data-edited>"),
     "stylesheet": ("styles/leaflet.css", "line-height: 1.5;", "line-height: 1.55;"),
     "font folder": ("styles/fonts/OFL.txt", "Copyright", "Copyright (edited)"),
 }

@@ -18,8 +18,8 @@ from leafpress.build.progress import Progress
 from leafpress.build.shards import in_shard
 from leafpress.build.workers import Outcome, run_jobs
 from leafpress.check.review import build_review
-from leafpress.errors import ERROR, ConfigError, Diagnostic, LeafletError, error, warning
-from leafpress.files import atomic_write, remove_partials
+from leafpress.errors import ERROR, INFO, ConfigError, Diagnostic, LeafletError, error, warning
+from leafpress.files import atomic_write, remove_partials, write_if_changed
 from leafpress.formats.base import Format, Output
 from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
@@ -228,6 +228,9 @@ class _Build:
         for leaflet in leaflets:
             for name in chosen:
                 fmt = registry.get(name)
+                if reason := fmt.skip_reason(leaflet):
+                    self.note(Diagnostic(INFO, "skipped", leaflet.path, 0, reason))
+                    continue
                 job = Job(leaflet, name, self.out / fmt.output_name(leaflet.stem),
                           leaflet_key(environment, leaflet, fmt, self.brand), name == picture)
                 entry = None if self.force else manifest.current(job.target, job.key,
@@ -281,7 +284,8 @@ class _Build:
             return
         try:
             for name, data in output.extras.items():
-                atomic_write(self.out / name, data)
+                # Shared by name and content (a logo, an image two pages show): write once.
+                write_if_changed(self.out / name, data)
             atomic_write(job.target, output.data)
         except OSError as exc:
             self.fail(source, error("write", source, 0,
@@ -291,7 +295,8 @@ class _Build:
         manifest.record(job.target, Entry(
             source=source.as_posix(), format=job.fmt, key=job.key,
             pdf=hashlib.sha256(output.data).hexdigest(), warnings=tuple(output.warnings),
-            dependencies=output.dependencies))
+            dependencies=output.dependencies,
+            extras={name: hashlib.sha256(data).hexdigest() for name, data in output.extras.items()}))
         self.result.written.append(job.target)
         if output.thumbnail:
             self.thumbnails[job.target] = output.thumbnail

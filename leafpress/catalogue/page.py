@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
 import io
 import json
 import logging
@@ -26,7 +24,7 @@ from leafpress.errors import Diagnostic, error, shown, warning
 from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
 from leafpress.limits import MAX_MANIFEST_BYTES
 from leafpress.model.leaflet import FIELDS, Leaflet
-from leafpress.render.html import environment
+from leafpress.render.html import csp_hash, environment
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +112,6 @@ def fold(text: str) -> str:
     """Lower case without accents, as the page's script folds what people type."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def csp_hash(text: str) -> str:
-    """A CSP source expression allowing exactly this inline style or script."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
