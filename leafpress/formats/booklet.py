@@ -22,6 +22,9 @@ class Booklet(PdfFormat):
     suffix = "-booklet"
     label = "Booklet PDF"
     help_template = "help/booklet.html.j2"
+    # Two A5 pages share each sheet, so the booklet carries no tags: said where it is chosen
+    # (the catalogue, beside its link) and in the PDF's own metadata.
+    audience = "For printing only: for screen readers and email, use the A4 PDF."
 
     def prepare(self, brand: Brand) -> Any:
         renderer = super().prepare(brand)
@@ -36,19 +39,36 @@ class Booklet(PdfFormat):
         # The leaflet is laid out once, without footers; a second, cheap document of blank
         # pages carries the footers ("Page 3 of 8" needs the padded count) and the notes
         # pages, which go before the back cover, and the imposition lays one over the other.
-        output = self.render_pdf(leaflet, brand, state, {"layer": "content"},
-                                 stylesheets=state.no_footer)
+        content = {"layer": "content"}
+        output = self.render_pdf(leaflet, brand, state, content, stylesheets=state.no_footer)
         if output.errors:
             return output
+        if output.pages % PAGES_PER_SHEET == 1:
+            # One page over a sheet: try the back matter on the body's last page instead of
+            # a page of its own (still the back cover); a whole sheet saved when it fits.
+            shared = self.render_pdf(leaflet, brand, state, {**content, "back_matter_follows": True},
+                                     stylesheets=state.no_footer)
+            if shared.pages == output.pages - 1 and not shared.errors:
+                shared.warnings = output.warnings
+                output = shared
         pages = output.pages + -output.pages % PAGES_PER_SHEET
         furniture = self.render_pdf(leaflet, brand, state, {
             "layer": "furniture", "pages": pages, "notes_pages": pages - output.pages}, body="")
         if furniture.pages != pages:
             raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "
                                f"{pages} came out as {furniture.pages}")
-        output.data = impose_booklet(output.data, furniture.data)
+        # The catalogue's picture is the leaflet's page 1, taken before imposition.
+        output.thumbnail = super().picture(output.data)
+        output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem))
         output.pages = pages // 2  # sheet sides
         return output
+
+    def print_only(self, stem: str) -> str:
+        """The PDF's subject: this is the print-only edition, and which file to use instead."""
+        from leafpress.formats.a4 import A4
+
+        return (f"Print-only edition: two pages share each sheet, so it is not tagged for "
+                f"screen readers. For screen readers and email, use {A4().output_name(stem)}.")
 
     def picture(self, data: bytes | Path) -> bytes | None:
         from leafpress.render.thumbnail import thumbnail

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from leafpress.files import FileRefused, read_regular, resolve
 from leafpress.limits import MAX_IMAGE_PIXELS, MAX_RESOURCE_BYTES
 
 
@@ -50,31 +51,61 @@ def image_size(body: bytes) -> tuple[int, int] | None:
         Image.MAX_IMAGE_PIXELS = saved
 
 
+def decode_problem(body: bytes) -> str | None:
+    """Why a raster image cannot be decoded in full (truncated, corrupt), or None.
+
+    WeasyPrint copies a JPEG into the PDF as it is: a broken one would make a PDF that
+    readers and `qpdf --check` reject. Only called on images within the pixel budget.
+    """
+    from PIL import Image, ImageFile
+
+    # WeasyPrint lets Pillow fill a cut-short file with grey (LOAD_TRUNCATED_IMAGES); here
+    # a cut-short file must fail.
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. odd EXIF: the picture itself is fine
+            with Image.open(BytesIO(body)) as image:
+                image.load()
+    except Image.UnidentifiedImageError:
+        return None  # not a raster image (SVG, a font, CSS): not ours to judge here
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for damaged files
+        detail = str(exc).split("\n")[0][:80] or exc.__class__.__name__
+        return f"image is damaged or cut short ({detail}); save or export it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+    return None
+
+
 def check_pixels(body: bytes) -> None:
-    """Refuse (fatally) a raster image over the pixel budget."""
+    """Refuse (fatally) a raster image over the pixel budget, or one that does not decode."""
     size = image_size(body)
-    if size and size[0] * size[1] > MAX_IMAGE_PIXELS:
+    if size is None:
+        return
+    if size[0] * size[1] > MAX_IMAGE_PIXELS:
         width, height = size
         raise Refused(f"image is {width} x {height} pixels, over the limit of "
                       f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels; make it smaller", fatal=True)
+    if problem := decode_problem(body):
+        raise Refused(problem, fatal=True)
 
 
-def read_local(path: Path, roots: list[Path]) -> LocalFile:
-    """A regular file of at most 20 MB inside one of roots, after resolving symlinks and '..'."""
+def read_local(path: Path | str, roots: list[Path]) -> LocalFile:
+    """A regular file of at most 20 MB inside one of roots, after resolving symlinks and '..',
+    read through the one capped, non-blocking open (/proc files claim 0 bytes and never end)."""
     try:
-        path = path.resolve()
-        allowed = any(path.is_relative_to(root) for root in roots)
-        regular = path.is_file()
-        size = path.stat().st_size if regular else 0
-    except (OSError, ValueError, RuntimeError):  # NUL bytes, symlink loops, ...
+        real = resolve(path)
+    except FileRefused:  # a NUL byte, a name too long, a symlink loop
         raise Refused("not a usable file name") from None
-    if not allowed:
+    if not any(real.is_relative_to(root) for root in roots):
         raise Refused("outside the leaflet's folder, templates/ and styles/")
-    if not regular:
-        exists = path.exists()
-        raise Refused("not a regular file" if exists else "file not found", path,
-                      "not-a-file" if exists else "missing")
-    if size > MAX_RESOURCE_BYTES:
-        raise Refused("file larger than 20 MB")
-    body = path.read_bytes()
-    return LocalFile(path, body, hashlib.sha256(body).hexdigest())
+    try:
+        body = read_regular(real, MAX_RESOURCE_BYTES)
+    except FileRefused as exc:
+        if exc.missing:
+            raise Refused("file not found", real, "missing") from None
+        if exc.reason in ("not a regular file", "is a folder"):
+            raise Refused("not a regular file", real, "not-a-file") from None
+        raise Refused(exc.reason) from None
+    return LocalFile(real, body, hashlib.sha256(body).hexdigest())
