@@ -62,10 +62,16 @@ def folded(text: str) -> str:
     return " ".join(re.findall(r"\w+", normalise(text).replace("-", " ").casefold()))
 
 
+def read_back(text: str) -> str:
+    """Back-translated text, folded, with liblouis 3.24's one known slip put right: the UEB
+    wordsign for "enough" (dots 26) standing alone comes back as "en"."""
+    return re.sub(r"\ben\b", "enough", folded(text))
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_sentence_of_the_source_comes_back(braille, brand, stem):
     leaflet = leaflet_from_source(read_source(SAMPLES / f"{stem}.md"), brand)
-    text = folded(back_translate(text_lines(braille / f"{stem}.brf")))
+    text = read_back(back_translate(text_lines(braille / f"{stem}.brf")))
     expected = sentences(leaflet.body) + [leaflet.title, leaflet.summary, brand.disclaimer,
                                           brand.alternative_formats]
     missing = [sentence for sentence in expected if folded(sentence) not in text]

@@ -57,8 +57,8 @@ class Booklet(PdfFormat):
         if furniture.pages != pages:
             raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "
                                f"{pages} came out as {furniture.pages}")
-        # The catalogue's picture is the leaflet's page 1, taken before imposition.
-        output.thumbnail = super().picture(output.data)
+        # The catalogue's picture (page 1, with its footer) is made from the imposed sheets
+        # by picture(), and only when the booklet is the one pictured (no A4 built).
         output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem))
         output.pages = pages // 2  # sheet sides
         return output

@@ -153,6 +153,11 @@ class _Linear(HTMLParser):
         if row and all(header for header, _ in row) and not self.headers:
             self.headers = [text for _, text in row]
             return
+        if len(row) > 1 and row[0][0] and not self.headers:
+            # A row named by its first cell (the back matter's "Phone | 020 ..."): one entry.
+            values = "; ".join(text for _, text in row[1:] if text)
+            self.blocks.append(Block(ITEM, f"{row[0][1]}: {values}" if values else row[0][1]))
+            return
         level = 0
         for index, (_, text) in enumerate(row):
             name = self.headers[index] if index < len(self.headers) else ""
