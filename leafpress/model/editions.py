@@ -37,14 +37,19 @@ def version_tuple(version: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in version.strip().split("."))
 
 
+def versions_behind(made: str, now: str) -> bool:
+    """Whether version `made` is older than `now` (versions that are not numbers: differ)."""
+    now_parts, made_parts = version_tuple(now), version_tuple(made)
+    if now_parts is None or made_parts is None:
+        return now.strip() != made.strip()
+    return made_parts < now_parts
+
+
 def is_stale(leaflet: Leaflet) -> bool:
     """An edition made from an older version of its master than the master is now."""
     if not leaflet.is_edition or leaflet.master_version is None or leaflet.based_on_version is None:
         return False
-    now, made = version_tuple(leaflet.master_version), version_tuple(leaflet.based_on_version)
-    if now is None or made is None:
-        return leaflet.master_version.strip() != leaflet.based_on_version.strip()
-    return made < now
+    return versions_behind(leaflet.based_on_version, leaflet.master_version)
 
 
 def is_ahead(leaflet: Leaflet) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from leafpress import __version__
 from leafpress.i18n import translations
+from leafpress.model.language import is_rtl
 from leafpress.model.brand import Brand
 from leafpress.render.markup import convert
 from leafpress.model.leaflet import Leaflet
@@ -37,6 +39,44 @@ def display_url(value: str) -> str:
     return value.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
+# Unicode isolates: Pango honours them (WeasyPrint ignores <bdi> and unicode-bidi), so a
+# phone number inside Arabic keeps its groups in order.
+LRI, PDI = "\u2066", "\u2069"
+# A left-to-right run inside right-to-left text: digits or Latin letters joined by spaces,
+# dots, dashes, slashes or brackets ("020 7946 0321", "RSC-SP-001", "NHS 111", "A&E").
+_LTR_RUN = re.compile(r"[+(]?[0-9A-Za-z][0-9A-Za-z&@_]*(?:[ .,:/()\-]+[0-9A-Za-z&@_][0-9A-Za-z&@_]*)*\)?")
+_TEXT = re.compile(r">([^<]+)<")
+
+
+@jinja2.pass_context
+def ltr(context, value: object) -> Markup | str:
+    """Text that reads left to right (phone, reference, address), kept so in a right-to-left
+    leaflet: `<bdi dir="ltr">` for HTML readers, isolates inside it for WeasyPrint."""
+    if not context.get("rtl"):
+        return value
+    return Markup('<bdi dir="ltr">{}{}{}</bdi>').format(LRI, value, PDI)
+
+
+@jinja2.pass_context
+def ltr_attr(context, value: object) -> str:
+    """ltr for an attribute's text (the footer's): the isolates alone."""
+    return f"{LRI}{value}{PDI}" if context.get("rtl") and value else value
+
+
+def isolate_ltr_runs(html: str) -> str:
+    """Wrap each left-to-right run of several parts in the text of a right-to-left body in
+    isolates (never inside tags or attributes)."""
+    def runs(text: str) -> str:
+        return _LTR_RUN.sub(lambda m: f"{LRI}{m[0]}{PDI}" if re.search(r"[ .,:/\-]", m[0])
+                            else m[0], text)
+    return _TEXT.sub(lambda m: f">{runs(m[1])}<", html)
+
+
+def picture_paragraphs(html: str) -> str:
+    """Mark the Easy Read paragraphs that open with a picture, for the picture column."""
+    return html.replace("<p><img ", '<p class="with-picture"><img ')
+
+
 @lru_cache(maxsize=8)
 def environment(templates: Path) -> jinja2.Environment:
     """One Environment per templates folder; article text never becomes a template."""
@@ -51,6 +91,8 @@ def environment(templates: Path) -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.filters["long_date"] = long_date
     env.filters["local_date"] = local_date
+    env.filters["ltr"] = ltr
+    env.filters["ltr_attr"] = ltr_attr
     env.filters["display_url"] = display_url
     return env
 
@@ -65,6 +107,11 @@ def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | 
     body, dropped = convert(leaflet.body, leaflet.path, leaflet.body_line)
     if notes is not None:
         notes.extend(dropped)
+    rtl = is_rtl(leaflet.lang)
+    if rtl:
+        body = isolate_ltr_runs(body)
+    if leaflet.easy_read:
+        body = picture_paragraphs(body)
     return template.render(
         leaflet=leaflet,
         brand=brand,
@@ -74,5 +121,6 @@ def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | 
         generator=f"leafpress {__version__}",
         qr_code=qr_data_uri(leaflet.url) if leaflet.url else None,
         clinic_name=brand.sentence("name", leaflet.lang) or brand.name,
+        rtl=rtl,
         **(extras or {}),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leafpress.model.brand import Brand
+from leafpress.model.scripts import language_css
 
 PDF_VARIANT = "pdf/ua-1"
 # The only link targets a patient's PDF may carry; anything else (file:, relative) is dropped.
@@ -18,7 +19,8 @@ def brand_css(brand: Brand) -> str:
     """The brand's values as CSS custom properties (validated hex and numbers only)."""
     # --brand-body-size stays the brand's own, for formats that change --body-size.
     return (f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; }}")
+            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; "
+            f"--easy-read-size: {brand.easy_read_pt:g}pt; }}\n{language_css()}")
 
 
 @dataclass
