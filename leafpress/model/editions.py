@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from leafpress.errors import Diagnostic, error
 from leafpress.model.language import edition_name, english_name, same_language
 from leafpress.model.leaflet import Leaflet
+from leafpress.suggest import did_you_mean
 
 EASY_READ_SUFFIX = "easy-read"
 INHERITED = ("reference", "reviewed", "review_due", "url", "tags", "author")
@@ -84,8 +85,9 @@ def link_editions(leaflets: Iterable[Leaflet]) -> tuple[list[Leaflet], list[Diag
         master = masters.get(leaflet.edition_of)
         if master is None:
             problems.append(error("edition-master", leaflet.path, leaflet.line_of("edition_of"),
-                                  f"no leaflet '{leaflet.edition_of}' to be an edition of "
-                                  f"(there is no {leaflet.edition_of}.md among the sources)"))
+                                  f"no leaflet '{leaflet.edition_of}' to be an edition of: "
+                                  f"there is no {leaflet.edition_of}.md among the sources"
+                                  f"{did_you_mean(leaflet.edition_of, masters)}"))
             continue
         if same_language(leaflet.lang, master.lang) and not leaflet.easy_read:
             problems.append(error("edition-lang", leaflet.path, leaflet.line_of("lang"),
