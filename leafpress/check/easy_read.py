@@ -26,16 +26,17 @@ def sentence_findings(path: Path, sentences: list[Sentence], lang: str) -> list[
     """At most 15 words a sentence; one idea a sentence."""
     found = []
     for sentence in sentences:
-        start = " ".join(sentence.text.split()[:6])
+        words = sentence.text.split()
+        start = " ".join(words[:6]) + (" ..." if len(words) > 6 else "")
         if sentence.words > MAX_WORDS:
             found.append(warning("easy-read-sentence", path, sentence.line,
                                  f"Easy Read sentence of {sentence.words} words (at most "
-                                 f"{MAX_WORDS}): \"{start} ...\""))
+                                 f"{MAX_WORDS}): \"{start}\""))
         joined = _CLAUSE.search(sentence.text) or (
             is_english(lang) and len(_JOINS.findall(sentence.text)) >= 2)
         if joined:
             found.append(warning("easy-read-idea", path, sentence.line,
-                                 f"one idea per sentence: split \"{start} ...\" into two"))
+                                 f"one idea per sentence: split \"{start}\" into two"))
     return found
 
 

@@ -64,7 +64,9 @@ def preload() -> None:
     import weasyprint  # noqa: F401
     import weasyprint.text.fonts  # noqa: F401
 
-    from leafpress.render import fetcher  # noqa: F401
+    from leafpress.render import actual_text, fetcher  # noqa: F401
+
+    actual_text.install()
 
 
 class Renderer:
@@ -76,7 +78,10 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         from leafpress.limits import MAX_IMAGE_PIXELS
+        from leafpress.render import actual_text
         from leafpress.render.fetcher import LocalFetcher
+
+        actual_text.install()
 
         # Second line of defence behind the fetcher's own check: Pillow refuses bombs too.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
