@@ -286,7 +286,7 @@ def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_p
     out = tmp_path / "out"
     result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
                    catalogue=False)
-    assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
+    assert result.ok and len(result.written) == 3 * len(list(SAMPLES.rglob("*.md")))
     home = os.path.expanduser("~")
     secrets = [str(ROOT), str(tmp_path), f"{home}/", "/tmp/", "file:",
                f"pytest-of-{getpass.getuser()}"]

@@ -38,7 +38,6 @@ def to_json(report: CheckReport) -> str:
         "leaflets": [{
             "source": display_path(leaflet.path),
             "title": leaflet.title,
-            "lang": leaflet.lang,
             "readability": readability_dict(leaflet.readability),
             "findings": [_finding(d) for d in leaflet.findings],
         } for leaflet in report.leaflets],
