@@ -457,3 +457,55 @@ def test_easy_read_prints_large_with_a_picture_column(dist):
     line = [w for w in words if w[3] == "Your"]
     assert line and line[0][0] > 26 * mm + 30 * mm
     assert "images" not in pdf_text(out / f"{MASTER}.easy-read.pdf")
+
+
+# ---- naming, versions, keeping in step -------------------------------------------------------
+
+@pytest.mark.parametrize("lang, easy_read, expected", [
+    ("pl", False, f"{MASTER}.pl"), ("zh-Hans", False, f"{MASTER}.zh-Hans"),
+    ("en-GB", True, f"{MASTER}.easy-read"), ("en-US", True, f"{MASTER}.easy-read"),
+    ("pl", True, f"{MASTER}.pl.easy-read"),
+])
+def test_edition_file_names(project, monkeypatch, lang, easy_read, expected):
+    monkeypatch.chdir(project)
+    leaflets = _project(project)
+    flag = "\neasy_read: true" if easy_read else ""
+    write_leaflet(leaflets, "any-name.md", f'title: T\nedition_of: {MASTER}\nlang: {lang}\n'
+                  f'based_on_version: "1.2"{flag}', "Tekst.\n")
+    result = _run(project, "build", "leaflets", "-o", "out", "--format", "a4",
+                  "--format", "large-print")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (project / "out").glob(f"{MASTER}.*.pdf")) == sorted(
+        [f"{expected}.pdf", f"{expected}-large-print.pdf"])
+
+
+def test_a_new_master_version_rebuilds_and_flags_its_editions(project, monkeypatch):
+    monkeypatch.chdir(project)
+    leaflets = _project(project)
+    write_leaflet(leaflets, "pl.md", f'title: T\nedition_of: {MASTER}\nlang: pl\n'
+                  'based_on_version: "1.2"', "Tekst.\n")
+    first = _run(project, "build", "leaflets", "-o", "out")
+    assert first.exit_code == 0 and "warning" not in first.output
+    master = leaflets / f"{MASTER}.md"
+    master.write_text(master.read_text(encoding="utf-8").replace('version: "1.2"',
+                                                                  'version: "1.10"'))
+    second = _run(project, "build", "leaflets", "-o", "out")
+    assert ("leaflets/pl.md:5: warning: translation is of version 1.2; the English leaflet is "
+            "now 1.10") in second.output  # 1.10 is after 1.2: versions compare as numbers
+    assert "2 built" in second.output  # the master and its edition, whose card changes too
+    assert "Przestarzałe" not in (project / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Out of date with the English" in (project / "out" / "index.html").read_text(
+        encoding="utf-8")
+    strict = _run(project, "build", "leaflets", "-o", "out", "--strict")
+    assert strict.exit_code == 1
+    assert "leaflets/pl.md:5: error: translation is of version 1.2" in strict.output
+
+
+def test_actual_text_is_given_as_drawn_for_right_to_left_lines():
+    from leafpress.render.actual_text import actual_text
+
+    # Reversed letter by letter, with the left-to-right number kept as it is and the
+    # isolates (which draw nothing) left out.
+    assert actual_text("اتصل على \u2066020 7946 0321\u2069 الآن", rtl=True) == (
+        "نآلا 020 7946 0321 ىلع لصتا")  # ن آ ل ا: "الآن" from its last letter
+    assert actual_text("মেরুদণ্ড", rtl=False) == "মেরুদণ্ড"
