@@ -52,7 +52,8 @@ def site(tmp_path, built_samples, brand):
     for pdf in built_samples.glob("*.pdf"):
         shutil.copy2(pdf, out / pdf.name)
     leaflets, problems = load(discover([SAMPLES])[0], brand)
-    assert not problems
+    # The Bengali sample edition is deliberately made from an older version of its master.
+    assert [problem.code for problem in problems] == ["edition-stale"]
     return out, leaflets
 
 

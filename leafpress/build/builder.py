@@ -17,12 +17,15 @@ from leafpress.build.manifest import Entry, Manifest, environment_key, leaflet_k
 from leafpress.build.progress import Progress
 from leafpress.build.shards import in_shard
 from leafpress.build.workers import Outcome, run_jobs
+from leafpress.check.languages import language_problems
 from leafpress.check.review import build_review
 from leafpress.errors import ERROR, INFO, ConfigError, Diagnostic, LeafletError, error, warning
 from leafpress.files import atomic_write, remove_partials, write_if_changed
+from leafpress.check.staleness import build_staleness
 from leafpress.formats.base import Format, Output
 from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
+from leafpress.model.editions import link_editions
 from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
 from leafpress.model.source import discover, read_source
 
@@ -87,28 +90,35 @@ def default_jobs() -> int:
 
 def load(paths: list[Path], brand: Brand,
          strict: bool = False) -> tuple[list[Leaflet], list[Diagnostic]]:
-    """Read and validate every source before anything is written (overdue: warn, or refuse
-    with strict)."""
-    leaflets: list[Leaflet] = []
+    """Read and validate every source before anything is written, and link editions to their
+    masters (overdue or stale: warn, or refuse with strict)."""
+    parsed: list[Leaflet] = []
     problems: list[Diagnostic] = []
-    by_stem: dict[str, list[Path]] = {}
     for path in paths:
-        by_stem.setdefault(path.stem, []).append(path)
-    for path in paths:
-        if len(by_stem[path.stem]) > 1:
-            others = ", ".join(str(p) for p in by_stem[path.stem] if p != path)
-            problems.append(error("duplicate-stem", path, 0,
-                                  f"another source also makes {path.stem}.pdf: {others}"))
-            continue
         try:
-            leaflet = leaflet_from_source(read_source(path), brand)
+            parsed.append(leaflet_from_source(read_source(path), brand))
         except LeafletError as exc:
             problems.extend(exc.diagnostics)
+    linked, edition_problems = link_editions(parsed)
+    problems += edition_problems + language_problems(linked, brand)
+    refused = {d.path for d in problems if d.severity == ERROR}
+    # Two sources that would write the same files: neither is built.
+    by_stem: dict[str, list[Path]] = {}
+    for leaflet in linked:
+        by_stem.setdefault(leaflet.stem, []).append(leaflet.path)
+    leaflets: list[Leaflet] = []
+    for leaflet in linked:
+        if len(by_stem[leaflet.stem]) > 1:
+            others = ", ".join(str(p) for p in by_stem[leaflet.stem] if p != leaflet.path)
+            problems.append(error("duplicate-stem", leaflet.path, 0,
+                                  f"another source also makes {leaflet.stem}.pdf: {others}"))
             continue
-        overdue = build_review(leaflet, datetime.date.today(), strict)
-        problems.extend([overdue] if overdue else [])
-        problems.extend(url_findings(leaflet))
-        if not overdue or overdue.severity != ERROR:
+        if leaflet.path in refused:
+            continue
+        found = [d for d in [build_review(leaflet, datetime.date.today(), strict)] if d]
+        found += build_staleness(leaflet, strict) if leaflet.is_edition else []
+        problems.extend(found + url_findings(leaflet))
+        if not any(d.severity == ERROR for d in found):
             leaflets.append(leaflet)
     return leaflets, problems
 
@@ -231,8 +241,10 @@ class _Build:
                 if reason := fmt.skip_reason(leaflet):
                     self.note(Diagnostic(INFO, "skipped", leaflet.path, 0, reason))
                     continue
+                # Editions are listed on their master's card: no picture of their own.
                 job = Job(leaflet, name, self.out / fmt.output_name(leaflet.stem),
-                          leaflet_key(environment, leaflet, fmt, self.brand), name == picture)
+                          leaflet_key(environment, leaflet, fmt, self.brand),
+                          name == picture and not leaflet.is_edition)
                 entry = None if self.force else manifest.current(job.target, job.key,
                                                                  leaflet.path.parent)
                 # Under --strict an output built with warnings must be re-checked (and refused).

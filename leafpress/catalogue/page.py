@@ -23,6 +23,8 @@ from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_
 from leafpress.errors import Diagnostic, error, shown, warning
 from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
 from leafpress.limits import MAX_MANIFEST_BYTES
+from leafpress.model.editions import name_of, versions_behind
+from leafpress.model.language import is_rtl
 from leafpress.model.leaflet import FIELDS, Leaflet
 from leafpress.render.html import csp_hash, environment
 
@@ -67,6 +69,27 @@ class FormatFile:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """A translation or Easy Read edition, listed on its master's card."""
+
+    stem: str
+    lang: str
+    name: str  # in its own language: "Polski", "العربية", "Easy Read"
+    title: str
+    easy_read: bool
+    based_on_version: str | None
+    files: tuple[FormatFile, ...]
+    out_of_date: bool  # made from an older version of the master than the master is now
+    rtl: bool
+
+    def as_data(self) -> dict:
+        """What the catalogue's script and filters read: lang, name, files, stale."""
+        return {"lang": self.lang, "name": self.name, "title": self.title,
+                "easy_read": self.easy_read, "files": [f.name for f in self.files],
+                "stale": self.out_of_date}
+
+
+@dataclass(frozen=True)
 class Card:
     """What the catalogue shows for one leaflet: its details, files and thumbnail."""
 
@@ -82,6 +105,7 @@ class Card:
     files: tuple[FormatFile, ...]
     thumbnail: str | None
     stale: bool  # the source failed this build: the files are from an earlier one
+    editions: tuple[Edition, ...] = ()
 
     def overdue(self, today: datetime.date) -> bool:
         """Past its review date (due today is not overdue yet)."""
@@ -90,7 +114,13 @@ class Card:
     @property
     def search_text(self) -> str:
         """What the search box matches: title, summary, reference and tags, folded."""
-        return fold(" ".join([self.title, self.summary or "", self.reference or "", *self.tags]))
+        return fold(" ".join([self.title, self.summary or "", self.reference or "", *self.tags,
+                              *(part for e in self.editions for part in (e.title, e.name))]))
+
+    @property
+    def editions_data(self) -> str:
+        """The card's editions as JSON, for the page's language filter."""
+        return json.dumps([edition.as_data() for edition in self.editions], ensure_ascii=False)
 
     @property
     def tag_keys(self) -> str:
@@ -117,6 +147,15 @@ def fold(text: str) -> str:
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
 
 _OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version")
+
+
+def _edition_well_formed(details: dict) -> bool:
+    """An edition's recorded keys (absent for a master), checked like the rest."""
+    name = details.get("name")
+    return (all(_valid(key, details.get(key)) for key in ("edition_of", "lang", "based_on_version"))
+            and _valid("version", details.get("master_version"))
+            and (name is None or isinstance(name, str) and shown(name) == name)
+            and isinstance(details.get("easy_read", False), bool))
 
 
 def plain_stem(stem: object) -> bool:
@@ -147,6 +186,7 @@ def _well_formed(stem: object, entry: object) -> bool:
             and Path(details["source"]).is_absolute() and details["source"].endswith(".md")
             and all(_valid(key, details.get(key)) for key in _OPTIONAL if key != "summary")
             and isinstance(details.get("summary"), (str, type(None)))
+            and _edition_well_formed(details)
             and isinstance(details.get("tags"), list)
             and all(isinstance(tag, str) for tag in details["tags"]))
 
@@ -172,6 +212,9 @@ def _details_of(leaflet: Leaflet) -> dict:
         "url": leaflet.url,
         "reference": leaflet.reference,
         "version": leaflet.version,
+        **({"edition_of": leaflet.edition_of, "lang": leaflet.lang, "name": name_of(leaflet),
+            "easy_read": leaflet.easy_read, "based_on_version": leaflet.based_on_version,
+            "master_version": leaflet.master_version} if leaflet.is_edition else {}),
     }
 
 
@@ -274,6 +317,36 @@ def _copy_logo(brand: Brand, thumbs: Path) -> str:
     return f"{THUMBS}/{target.name}"
 
 
+def _editions(listed: dict[str, dict], out: Path, record: dict[str, dict], rebuilt: set[Path],
+              problems: list[Diagnostic], new_record: dict[str, dict]) -> dict[str, list[Edition]]:
+    """Each master's editions that have files, by the master's stem, in name order."""
+    found: dict[str, list[Edition]] = {}
+    for stem, details in listed.items():
+        master = details.get("edition_of")
+        if not master:
+            continue
+        files, cache = _files_of(stem, out, record.get(stem, {}).get("files", {}), rebuilt,
+                                 problems)
+        if not files:
+            continue
+        new_record[stem] = {"details": details, "files": cache}
+        lang = details.get("lang") or ""
+        found.setdefault(master, []).append(Edition(
+            stem=stem, lang=lang, name=details.get("name") or lang, title=details["title"],
+            easy_read=bool(details.get("easy_read")),
+            based_on_version=details.get("based_on_version"), files=tuple(files),
+            out_of_date=_behind(details), rtl=is_rtl(lang)))
+    for entries in found.values():
+        entries.sort(key=lambda e: (e.easy_read, fold(e.name), e.stem))
+    return found
+
+
+def _behind(details: dict) -> bool:
+    """Whether recorded details say the edition is behind its master."""
+    made, now = details.get("based_on_version"), details.get("master_version")
+    return bool(made and now and versions_behind(made, now))
+
+
 # ---- The page ----
 
 def _tags(cards: list[Card]) -> list[tuple[str, str, int]]:
@@ -366,7 +439,11 @@ def write_catalogue(
                 f"{shown_ratio(ratio)} on white; text needs {MIN_CONTRAST}:1 (WCAG AA)"))
 
     new_record: dict[str, dict] = {}
-    for stem, details in _listed_details(leaflets, record).items():
+    every = _listed_details(leaflets, record)
+    editions = _editions(every, out, record, rebuilt_paths, result.diagnostics, new_record)
+    for stem, details in every.items():
+        if details.get("edition_of"):
+            continue  # on its master's card
         cached = record.get(stem, {}).get("files", {})
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
@@ -388,6 +465,7 @@ def write_catalogue(
             files=tuple(files),
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
+            editions=tuple(editions.get(stem, ())),
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,24 @@ class Brand:
     target_grade: float
     templates: Path
     styles: Path
+    easy_read_pt: float = 16.0
+    # The brand's own sentences per language: {"pl": {"disclaimer": "...", ...}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    def sentence(self, key: str, lang: str) -> str | None:
+        """The brand's sentence `key` (disclaimer, alternative_formats, name) in lang: the
+        brand's own for its language, else [translations.<lang>] (exact tag, then language)."""
+        if lang.split("-")[0].lower() == self.lang.split("-")[0].lower() and not (
+                lang in self.translations):
+            return getattr(self, key)
+        for tag in (lang, lang.split("-")[0]):
+            if tag in self.translations:
+                return self.translations[tag].get(key)
+        return None
 
 
 # key: (type, required, default). Tables are validated key by key below.
@@ -67,6 +81,7 @@ _TOP = {
     "contact": (dict, True, None),
     "type": (dict, False, {}),
     "readability": (dict, False, {}),
+    "translations": (dict, False, {}),
 }
 _TABLES = {
     "colours": {"primary": (str, True, None), "accent": (str, True, None)},
@@ -76,9 +91,12 @@ _TABLES = {
         "website": (str, True, None),
         "address": (str, True, None),
     },
-    "type": {"body_pt": ((int, float), False, 13)},
+    "type": {"body_pt": ((int, float), False, 13), "easy_read_pt": ((int, float), False, 16)},
     "readability": {"target_grade": ((int, float), False, 8)},
 }
+# What a language may say in [translations.<lang>]; the clinic's name is optional.
+_TRANSLATION = {"alternative_formats": (str, False, None), "disclaimer": (str, False, None),
+                "name": (str, False, None)}
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a table"}
 
 
@@ -155,6 +173,13 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
     top = _validated(data, _TOP, text, None, path)
     tables = {name: _validated(top[name], spec, text, name, path) for name, spec in _TABLES.items()}
     folder = path.parent
+    translations = {}
+    for tag, table in top["translations"].items():
+        if not isinstance(table, dict) or not LANG_TAG.match(tag):
+            raise ConfigError(path, line_of(text, None, f"translations.{tag}"),
+                              f"[translations.{tag}] must be a table named by a language tag")
+        values = _validated(table, _TRANSLATION, text, f"translations.{tag}", path)
+        translations[tag] = {key: value for key, value in values.items() if value is not None}
 
     for key in ("primary", "accent"):
         if not HEX_COLOUR.match(tables["colours"][key]):
@@ -193,6 +218,8 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
         target_grade=float(tables["readability"]["target_grade"]),
         templates=(folder / top["templates"]).resolve(),
         styles=(folder / top["styles"]).resolve(),
+        easy_read_pt=float(tables["type"]["easy_read_pt"]),
+        translations=translations,
     )
 
 

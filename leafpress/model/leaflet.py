@@ -21,6 +21,7 @@ from leafpress.limits import MAX_URL_LENGTH
 REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.\-/]{0,38}[A-Za-z0-9])?")
 VERSION = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){0,3}")  # 1, 1.2, 2.0.1
 URL = re.compile(rf"https://[^\s/]+\.[^\s]+")
+STEM = re.compile(r"^[^/\\\s.][^/\\]{0,199}$")  # a file name without its folder
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,23 @@ class Leaflet:
     body: str
     body_line: int
     lines: dict[str, int]  # front-matter key -> line, for messages about values
+    # An edition (a translation or Easy Read) names its master and the master's version it
+    # was made from; model/editions.py links it and gives it the stem its files are named by.
+    edition_of: str | None = None
+    based_on_version: str | None = None
+    easy_read: bool = False
+    output_stem: str | None = None  # "<master stem>.<lang>", set when the edition is linked
+    master_version: str | None = None  # the master's version now, set with output_stem
+    master_lang: str | None = None
 
     @property
     def stem(self) -> str:
-        return self.path.stem
+        """The name every output of this leaflet is made from (an edition's: its master's)."""
+        return self.output_stem or self.path.stem
+
+    @property
+    def is_edition(self) -> bool:
+        return self.edition_of is not None
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -91,6 +105,16 @@ def _date(value: Any) -> datetime.date | None:
     return value if is_date(value) else None
 
 
+def _stem(value: Any) -> str | None:
+    # A file stem, not a path: "minimally-invasive-spine-surgery", never "../x" or "x.md".
+    text = _text(value)
+    return text if text and STEM.match(text) and not text.endswith(".md") else None
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
 # Every front-matter key, once: (parser returning None when invalid, what it must be).
 FIELDS = {
     "title": (_text, "text"),
@@ -105,6 +129,10 @@ FIELDS = {
     "url": (_matching(URL, most=MAX_URL_LENGTH),
             f"an https:// address of at most {MAX_URL_LENGTH} characters"),
     "tags": (_tags, "a list like [spine, surgery]"),
+    "edition_of": (_stem, "the file name of the master leaflet, without .md"),
+    "based_on_version": (_matching(VERSION, numbers=True),
+                         "the master's version it was made from, like 1.2"),
+    "easy_read": (_flag, "true or false"),
 }
 REQUIRED = ("title",)
 
@@ -134,6 +162,7 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
     if reviewed and due and due <= reviewed:
         problems.append(error("bad-value", source.path, source.fields["review_due"].line,
                               "'review_due' must be after 'reviewed'"))
+    problems += _edition_problems(source, values, invalid)
     if problems:
         raise LeafletError(problems)
     return Leaflet(
@@ -151,7 +180,26 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
         body=source.body,
         body_line=source.body_line,
         lines={key: field.line for key, field in source.fields.items()},
+        edition_of=values.get("edition_of"),
+        based_on_version=values.get("based_on_version"),
+        easy_read=bool(values.get("easy_read")),
     )
+
+
+def _edition_problems(source: Source, values: dict[str, Any], invalid: set[str]) -> list[Diagnostic]:
+    """An edition must say which version of its master it was made from, and only an
+    edition may say so."""
+    def line(key: str) -> int:
+        return source.fields[key].line if key in source.fields else source.end_line
+    if values.get("edition_of"):
+        if values.get("based_on_version") is None and "based_on_version" not in invalid:
+            return [error("missing-key", source.path, line("edition_of"),
+                          "an edition needs 'based_on_version': the master's version it was "
+                          "made from")]
+        return []
+    return [error("bad-value", source.path, line(key),
+                  f"'{key}' is only for an edition: add 'edition_of: <the master's file name>'")
+            for key in ("based_on_version", "easy_read") if values.get(key)]
 
 
 def url_findings(leaflet: Leaflet) -> list[Diagnostic]:
