@@ -15,6 +15,8 @@ DEFAULT_BRAND = Path("styles/brand.toml")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal-size text: the brand colours set text
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# The document-control front-matter keys a brand may require or print (see [governance]).
+GOVERNANCE_KEYS = ("owner", "approved_by", "approved", "changes")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,17 @@ class Contact:
     email: str
     website: str
     address: str
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Document control: which keys each leaflet must carry and which it prints."""
+
+    required: tuple[str, ...] = ()
+    printed: tuple[str, ...] = ()
+    house_sentence: str = ""  # e.g. "This document is uncontrolled if printed."
+    due_soon_months: int = 6  # the register flags reviews due within this many months
+    archive: Path | None = None  # None: an archive/ folder beside each leaflet's source
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class Brand:
     target_grade: float
     templates: Path
     styles: Path
+    governance: Governance = Governance()
 
     @property
     def folder(self) -> Path:
@@ -67,6 +81,7 @@ _TOP = {
     "contact": (dict, True, None),
     "type": (dict, False, {}),
     "readability": (dict, False, {}),
+    "governance": (dict, False, {}),
 }
 _TABLES = {
     "colours": {"primary": (str, True, None), "accent": (str, True, None)},
@@ -78,6 +93,13 @@ _TABLES = {
     },
     "type": {"body_pt": ((int, float), False, 13)},
     "readability": {"target_grade": ((int, float), False, 8)},
+    "governance": {
+        "required": (list, False, []),
+        "printed": (list, False, []),
+        "house_sentence": (str, False, ""),
+        "due_soon_months": (int, False, 6),
+        "archive": (str, False, ""),
+    },
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a table"}
 
@@ -177,6 +199,7 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
         if not (folder / top[key]).is_dir():
             raise ConfigError(path, line_of(text, None, key), f"'{key}' folder not found: {top[key]}")
 
+    governance = _governance(tables["governance"], text, path)
     return Brand(
         path=path.resolve(),
         name=top["name"],
@@ -193,6 +216,28 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
         target_grade=float(tables["readability"]["target_grade"]),
         templates=(folder / top["templates"]).resolve(),
         styles=(folder / top["styles"]).resolve(),
+        governance=governance,
+    )
+
+
+def _governance(values: dict, text: str, path: Path) -> Governance:
+    """[governance]: key lists must name document-control keys; the archive is a folder path."""
+    for key in ("required", "printed"):
+        for name in values[key]:
+            if name not in GOVERNANCE_KEYS:
+                raise ConfigError(path, line_of(text, "governance", key),
+                                  f"[governance] '{key}' lists '{name}', which is not one of "
+                                  f"{', '.join(GOVERNANCE_KEYS)}{did_you_mean(str(name), GOVERNANCE_KEYS)}")
+    if not 1 <= values["due_soon_months"] <= 36:
+        raise ConfigError(path, line_of(text, "governance", "due_soon_months"),
+                          "'due_soon_months' must be between 1 and 36")
+    archive = values["archive"].strip()
+    return Governance(
+        required=tuple(values["required"]),
+        printed=tuple(values["printed"]),
+        house_sentence=values["house_sentence"].strip(),
+        due_soon_months=values["due_soon_months"],
+        archive=(path.parent / archive).resolve() if archive else None,
     )
 
 
