@@ -24,7 +24,9 @@ from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
 from leafpress.errors import Diagnostic, error, warning
 from leafpress.files import atomic_write, remove_partials, write_if_changed
-from leafpress.model.leaflet import Leaflet
+from leafpress.control.archive import archived
+from leafpress.control.record import RECORD_NAME, Record, RecordError
+from leafpress.model.leaflet import DRAFT, WITHDRAWN, Leaflet
 from leafpress.render.html import environment
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,15 @@ class FormatFile:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """An issued version before the current one, with its archived files."""
+
+    version: str
+    issued: datetime.date
+    files: tuple[tuple[str, str], ...]  # (label, address relative to index.html)
+
+
+@dataclass(frozen=True)
 class Card:
     """What the catalogue shows for one leaflet: its details, files and thumbnail."""
 
@@ -83,6 +94,8 @@ class Card:
     files: tuple[FormatFile, ...]
     thumbnail: str | None
     stale: bool  # the source failed this build: the files are from an earlier one
+    status: str = "approved"  # drafts are listed apart, never among the leaflets to print
+    earlier: tuple[EarlierVersion, ...] = ()
 
     def overdue(self, today: datetime.date) -> bool:
         """Past its review date (due today is not overdue yet)."""
@@ -123,7 +136,7 @@ def csp_hash(text: str) -> str:
 
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
 
-_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version")
+_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version", "status")
 
 
 def _well_formed(entry: object) -> bool:
@@ -159,6 +172,7 @@ def _details_of(leaflet: Leaflet) -> dict:
         "url": leaflet.url,
         "reference": leaflet.reference,
         "version": leaflet.version,
+        "status": leaflet.status,
     }
 
 
@@ -251,6 +265,24 @@ def _copy_logo(brand: Brand, thumbs: Path) -> str:
     return f"{THUMBS}/{target.name}"
 
 
+def _earlier(brand: Brand, out: Path, stem: str, details: dict) -> tuple[EarlierVersion, ...]:
+    """The archived versions other than the one listed, newest first, linked from out."""
+    source = Path(details["source"])
+    try:
+        record = Record.load(source.parent / RECORD_NAME)
+    except RecordError:  # build has said so, and refused the folder's leaflets
+        return ()
+    versions: dict[str, EarlierVersion] = {}
+    for item in archived(brand, source, stem, record):
+        if item.issue.version == details.get("version"):
+            continue
+        href = quote(Path(os.path.relpath(item.path, out.resolve())).as_posix())
+        known = versions.get(item.issue.version)
+        files = (known.files if known else ()) + ((registry.get(item.fmt).label, href),)
+        versions[item.issue.version] = EarlierVersion(item.issue.version, item.issue.issued, files)
+    return tuple(reversed(versions.values()))
+
+
 # ---- The page ----
 
 def _tags(cards: list[Card]) -> list[tuple[str, str, int]]:
@@ -287,9 +319,12 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         "form-action 'none'",
     ])
     formats = {file.fmt for card in cards for file in card.files}
+    drafts = [card for card in cards if card.status == DRAFT]
+    cards = [card for card in cards if card.status != DRAFT]
     return environment(brand.templates).get_template(TEMPLATE).render(
         brand=brand,
         cards=cards,
+        drafts=drafts,
         tags=_tags(cards),
         today=today,
         overdue=sum(card.overdue(today) for card in cards),
@@ -336,6 +371,8 @@ def write_catalogue(
 
     new_record: dict[str, dict] = {}
     for stem, details in _listed_details(leaflets, record).items():
+        if details.get("status") == WITHDRAWN:
+            continue  # not given out any more; its issued versions stay in the archive
         cached = record.get(stem, {}).get("files", {})
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
@@ -357,6 +394,8 @@ def write_catalogue(
             files=tuple(files),
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
+            status=details.get("status") or "approved",
+            earlier=_earlier(brand, out, stem, details),
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
 

@@ -11,9 +11,10 @@ from urllib.parse import unquote
 
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, line_of, shown_ratio
 from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
-from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
+from leafpress.control.record import RecordError, Records, changed_since_issue
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
 from leafpress.model.source import Source, discover, read_source
 
@@ -287,7 +288,20 @@ def _front_matter_blocks(source: Source) -> list[Block]:
     return found
 
 
-def check_leaflet(path: Path, brand: Brand, today: datetime.date) -> LeafletReport:
+def issue_findings(leaflet: Leaflet, records: Records) -> list[Diagnostic]:
+    """What build would refuse: an issued version's text changed (a damaged record is reported
+    once, on its own, by check())."""
+    if leaflet.status != APPROVED or leaflet.version is None:
+        return []  # only approved versions are issued
+    record = records.of(leaflet)
+    if isinstance(record, RecordError):
+        return []
+    problem = changed_since_issue(leaflet, record)
+    return [problem] if problem else []
+
+
+def check_leaflet(path: Path, brand: Brand, today: datetime.date,
+                  records: Records | None = None) -> LeafletReport:
     """Every rule on one source; front-matter errors do not stop the body's checks."""
     try:
         source = read_source(path)
@@ -302,6 +316,7 @@ def check_leaflet(path: Path, brand: Brand, today: datetime.date) -> LeafletRepo
     else:
         title = leaflet.title
         findings += review_findings(leaflet, today) + missing_field_findings(leaflet)
+        findings += issue_findings(leaflet, records or Records())
     body_blocks = list(blocks(source.body, source.body_line))
     sentences = [s for block in body_blocks if block.kind != "heading"
                  for s in block_sentences(block)]
@@ -319,5 +334,9 @@ def check(sources: list[Path], brand: Brand, today: datetime.date) -> CheckRepor
     """Check the brand, then every source found under sources."""
     paths, missing = discover(sources)
     reports = [LeafletReport(problem.path, None, None, [problem]) for problem in missing]
-    reports += [check_leaflet(path, brand, today) for path in paths]
+    records = Records()
+    reports += [check_leaflet(path, brand, today, records) for path in paths]
+    # A damaged record of issued versions: one line of its own, like a missing source.
+    reports += [LeafletReport(path, None, None, [record.diagnostic])
+                for path, record in records.by_path.items() if isinstance(record, RecordError)]
     return CheckReport(brand, brand_findings(brand), reports)

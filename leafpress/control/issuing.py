@@ -12,8 +12,7 @@ from pathlib import Path
 
 from leafpress import formats as registry
 from leafpress.control.archive import file_name, folder_of, keep
-from leafpress.control.record import (Record, RecordError, changed_since_issue, new_issue,
-                                      record_path)
+from leafpress.control.record import RecordError, Records, changed_since_issue, new_issue
 from leafpress.errors import Diagnostic, error, warning
 from leafpress.model.brand import Brand
 from leafpress.model.leaflet import APPROVED, Leaflet
@@ -24,24 +23,15 @@ class Issuing:
 
     def __init__(self, brand: Brand, today: datetime.date):
         self.brand, self.today = brand, today
-        self.records: dict[Path, Record | RecordError] = {}
+        self.records = Records()
         self.reported: set[Diagnostic] = set()
-
-    def record_of(self, leaflet: Leaflet) -> Record | RecordError:
-        path = record_path(leaflet)
-        if path not in self.records:
-            try:
-                self.records[path] = Record.load(path)
-            except RecordError as exc:
-                self.records[path] = exc
-        return self.records[path]
 
     def admit(self, leaflet: Leaflet) -> list[Diagnostic] | None:
         """None when a leaflet may be built; else why not (its text changed under an issued
         version, or its folder's record is damaged: said once, for the first of its leaflets)."""
         if leaflet.status != APPROVED or leaflet.version is None:
             return None
-        record = self.record_of(leaflet)
+        record = self.records.of(leaflet)
         if isinstance(record, RecordError):
             first = record.diagnostic not in self.reported
             self.reported.add(record.diagnostic)
@@ -55,7 +45,7 @@ class Issuing:
         go out: it would not be archived."""
         if leaflet.status != APPROVED or leaflet.version is None:
             return []
-        record = self.record_of(leaflet)
+        record = self.records.of(leaflet)
         if isinstance(record, RecordError):  # admit() refused it already
             return [record.diagnostic]
         recorded = record.find(leaflet.stem, leaflet.version)
@@ -78,7 +68,7 @@ class Issuing:
     def save(self) -> list[Diagnostic]:
         """Write every record this build added to."""
         problems = []
-        for path, record in self.records.items():
+        for path, record in self.records.by_path.items():
             if isinstance(record, RecordError):
                 continue
             try:

@@ -183,6 +183,22 @@ class Record:
         return True
 
 
+class Records:
+    """The records of a run's source folders, each read once (a damaged one, as its error)."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[Path, Record | RecordError] = {}
+
+    def of(self, leaflet: Leaflet) -> Record | RecordError:
+        path = record_path(leaflet)
+        if path not in self.by_path:
+            try:
+                self.by_path[path] = Record.load(path)
+            except RecordError as exc:
+                self.by_path[path] = exc
+        return self.by_path[path]
+
+
 def changed_since_issue(leaflet: Leaflet, record: Record) -> Diagnostic | None:
     """An error at `version:` when an approved leaflet's text is not what was issued as it."""
     if leaflet.status != APPROVED or leaflet.version is None:
@@ -201,5 +217,5 @@ def new_issue(leaflet: Leaflet, today: datetime.date) -> Issue:
                  text_digest(leaflet))
 
 
-__all__ = ["HEADER", "Issue", "RECORD_NAME", "Record", "RecordError", "changed_since_issue",
+__all__ = ["HEADER", "Issue", "RECORD_NAME", "Record", "RecordError", "Records", "changed_since_issue",
            "new_issue", "parse", "record_path", "render", "text_digest"]
