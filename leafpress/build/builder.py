@@ -332,6 +332,14 @@ class _Build:
         for problem in self.result.catalogue.diagnostics:
             self.note(problem)
 
+    def write_register(self) -> None:
+        """register.html beside the catalogue: owners, approvals, reviews, issued versions."""
+        from leafpress.control.register import write_page
+
+        for problem in write_page(self.out, self.result.leaflets, self.brand,
+                                  self.issuing.today, self.issuing.records):
+            self.note(problem)
+
 
 def build(
     sources: list[Path],
@@ -367,4 +375,5 @@ def build(
     run.record(manifest)
     if catalogue:
         run.write_catalogue(formats)
+        run.write_register()
     return run.result
