@@ -26,11 +26,19 @@ def brand():
     return load_brand(ROOT / "styles" / "brand.toml")
 
 
+def samples_copy(tmp_path_factory) -> Path:
+    """The samples in a temporary folder: a build records issued versions and archives PDFs
+    beside its sources, which must not be the repository's."""
+    folder = tmp_path_factory.mktemp("samples") / "leaflets"
+    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("archive", "issued-versions.csv"))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_samples(tmp_path_factory, brand):
     """Build every sample once per test session; return the output folder."""
     out = tmp_path_factory.mktemp("dist")
-    result = build([SAMPLES], out, brand, jobs=2)
+    result = build([samples_copy(tmp_path_factory)], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 

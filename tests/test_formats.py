@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
@@ -18,7 +19,7 @@ from leafpress.render.markup import to_html
 from leafpress.model.leaflet import leaflet_from_source
 from leafpress.model.source import read_source
 
-from .conftest import SAMPLES, figure_alts, normalise, pdf_text
+from .conftest import SAMPLES, figure_alts, normalise, pdf_text, samples_copy
 from .test_pdf_output import sentences, without_link_addresses
 
 MM = 72 / 25.4
@@ -34,7 +35,8 @@ FOOTER_PAGE = re.compile(r"Page (\d+) of (\d+)")
 def formats(tmp_path_factory, brand):
     """Every sample built as large print and as a booklet, once for this module."""
     out = tmp_path_factory.mktemp("formats")
-    result = build([SAMPLES], out, brand, formats=("large-print", "booklet"), jobs=2)
+    result = build([samples_copy(tmp_path_factory)], out, brand, formats=("large-print", "booklet"),
+                   jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 
@@ -396,8 +398,11 @@ def test_booklet_asks_the_printer_for_short_edge_duplex_at_actual_size(formats):
 
 
 def test_every_format_rebuilds_byte_identical(formats, brand, tmp_path):
-    result = build([SAMPLES / f"{LONG}.md"], tmp_path, brand, formats=("large-print", "booklet"), jobs=1)
+    source = tmp_path / "src" / f"{LONG}.md"  # a copy: a build archives beside its sources
+    source.parent.mkdir()
+    shutil.copy(SAMPLES / f"{LONG}.md", source)
+    result = build([source], tmp_path / "out", brand, formats=("large-print", "booklet"), jobs=1)
     assert result.ok
     for fmt in ("large-print", "booklet"):
         name = f"{LONG}-{fmt}.pdf"
-        assert (tmp_path / name).read_bytes() == (formats / name).read_bytes()
+        assert (tmp_path / "out" / name).read_bytes() == (formats / name).read_bytes()

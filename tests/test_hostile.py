@@ -284,7 +284,9 @@ def test_check_reads_the_whole_corpus_with_one_line_per_finding(batch):
 def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_path, brand):
     # The real leaflets too: their pictures, QR codes and the booklet's imposition.
     out = tmp_path / "out"
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
+    sources = tmp_path / "leaflets"  # a copy: a build archives beside its sources
+    shutil.copytree(SAMPLES, sources, ignore=shutil.ignore_patterns("archive", "issued-versions.csv"))
+    result = build([sources], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
                    catalogue=False)
     assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
     home = os.path.expanduser("~")
