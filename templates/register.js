@@ -42,7 +42,8 @@
   function key(row, column, kind) {
     var cell = row.cells[column];
     var value = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
-    if (kind === "number") { return value === "" ? Infinity : Number(value); }
+    if (value === "") { return null; }
+    if (kind === "number") { return Number(value); }
     if (kind === "version") {
       return value.split(/[^0-9]+/).filter(Boolean).map(function (part) {
         return ("0000000000" + part).slice(-10);
@@ -60,7 +61,7 @@
     var sorted = rows.slice().sort(function (a, b) {
       var x = key(a, column, kind), y = key(b, column, kind);
       // Empty cells go last whichever way the column is sorted.
-      if (x === "" || y === "") { return x === y ? 0 : (x === "" ? 1 : -1); }
+      if (x === null || y === null) { return x === y ? 0 : (x === null ? 1 : -1); }
       var order = x < y ? -1 : (x > y ? 1 : 0);
       return ascending ? order : -order;
     });

@@ -230,16 +230,25 @@ def to_json(register: Register) -> str:
     }, indent=2, ensure_ascii=False)
 
 
+def _when(row: Row) -> str:
+    if row.review_due is None:
+        return "no review date"
+    days = row.days_to_review or 0
+    if row.review == OVERDUE:
+        return f"review due {row.review_due.isoformat()} (OVERDUE by {-days} days)"
+    soon = "DUE SOON: " if row.review == DUE_SOON else ""
+    return f"review due {row.review_due.isoformat()} ({soon}in {days} days)"
+
+
 def human_lines(register: Register) -> list[str]:
     """One line per row for a terminal, then the summary."""
     lines = []
     for row in register.rows:
-        due = row.review_due.isoformat() if row.review_due else "no review date"
-        days = f" ({row.days_to_review:+d} days)" if row.days_to_review is not None else ""
-        state = f" {row.review.upper()}" if row.review in (OVERDUE, DUE_SOON) else ""
-        edition = f" · {row.lang} edition of {row.edition_of}: {row.edition}" if row.edition_of else ""
-        lines.append(f"{row.source}: {row.reference or '-'} v{row.version or '-'} {row.status}; "
-                     f"owner {row.owner or '-'}; review due {due}{days}{state}{edition}")
+        parts = [row.title, f"{row.reference or 'no reference'} v{row.version or '-'}", row.status,
+                 f"owner {row.owner or '-'}", f"approved by {row.approved_by or '-'}", _when(row)]
+        if row.edition_of:
+            parts.append(f"{row.lang} edition of {row.edition_of}: {row.edition}")
+        lines.append(f"{row.source}: " + " · ".join(parts))
     lines.append(register.summary())
     return lines
 
