@@ -80,7 +80,7 @@ def test_concurrent_shard_processes_share_one_folder(project):
     assert not (out / MANIFEST).exists()
 
     # The shards' manifests together say everything is up to date: a full build renders
-    # nothing and only adds the catalogue, which shards leave to it.
+    # nothing and only adds the catalogue and register, which shards leave to it.
     assert not (out / "index.html").exists()
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "build", "-o", str(out)],
@@ -89,7 +89,7 @@ def test_concurrent_shard_processes_share_one_folder(project):
     assert "0 built, 9 up to date, 0 failed" in done.stdout
     after = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     assert {name: after[name] for name in before} == before
-    assert sorted(set(after) - set(before)) == ["index.html", "thumbs"]
+    assert sorted(set(after) - set(before)) == ["index.html", "register.html", "thumbs"]
 
 
 def test_a_shard_only_reports_problems_in_its_own_slice(project):
