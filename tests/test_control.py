@@ -235,3 +235,28 @@ def test_a_bad_governance_table_is_a_brand_error(project, run):
     line = len(brand.read_text().splitlines())
     assert (f"styles/brand.toml:{line}: error: [governance] 'required' lists 'ownr', which is not "
             "one of owner, approved_by, approved, changes (did you mean 'owner'?)") in result.stderr
+
+
+def test_a_new_leaflet_is_a_draft_until_approved_with_what_the_brand_requires(project, run):
+    brand = project / "styles" / "brand.toml"
+    brand.write_text(brand.read_text() + '\n[governance]\nrequired = ["owner", "approved_by"]\n',
+                     encoding="utf-8")
+    assert run("new", "Hip pain").exit_code == 0
+    source = project / "leaflets" / "hip-pain.md"
+    assert "\nstatus: draft\n" in source.read_text() and "\nowner: " in source.read_text()
+    assert run("build", "-j", "1").exit_code == 0
+    assert "DRAFT: not for patients" in pdf_text(project / "dist" / "hip-pain.pdf", 1)
+    assert not (project / "leaflets" / "archive").exists()
+    # Approving it needs its approver; then it is issued.
+    source.write_text(source.read_text().replace("status: draft", "status: approved"),
+                      encoding="utf-8")
+    result = run("build", "-j", "1")
+    assert result.exit_code == 1
+    assert ("leaflets/hip-pain.md:1: error: missing 'approved_by': the brand's [governance] "
+            "requires it") in result.stderr.splitlines()
+    source.write_text(source.read_text().replace("status: approved",
+                                                 "status: approved\napproved_by: Leaflet group"),
+                      encoding="utf-8")
+    assert run("build", "-j", "1").exit_code == 0
+    assert "DRAFT" not in pdf_text(project / "dist" / "hip-pain.pdf")
+    assert (project / "leaflets" / "archive" / "hip-pain").is_dir()

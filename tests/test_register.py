@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from leafpress.cli import main
-from leafpress.control.register import add_months, rows_of
+from leafpress.control.register import rows_of
 from leafpress.model.leaflet import Leaflet, leaflet_from_source
 from leafpress.model.source import split_source
 
@@ -139,8 +139,3 @@ def test_editions_are_listed_with_their_master_and_flagged_when_out_of_date(bran
     assert rows["Lost"].edition == "master not found"
     assert rows["Hip"].editions == ("pl (current)", "ar (out of date)", "Easy Read (current)")
     assert rows["Hip"].edition == ""
-
-
-def test_months_are_calendar_months():
-    assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
-    assert add_months(datetime.date(2026, 1, 15), 12) == datetime.date(2027, 1, 15)

@@ -54,6 +54,20 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# Placeholders for the document-control keys a brand may require of a draft already; who
+# approved it, and when, are written when it is approved (a draft need not carry them).
+_GOVERNANCE_PLACEHOLDERS = {
+    "owner": '"The clinician or team responsible for this leaflet"',
+    "changes": '"First version."',
+}
+
+
+def _governance(brand: Brand) -> str:
+    """Lines for the governance keys the brand requires that a new draft can already carry."""
+    return "".join(f"{key}: {_GOVERNANCE_PLACEHOLDERS[key]}\n" for key in brand.governance.required
+                   if key in _GOVERNANCE_PLACEHOLDERS)
+
+
 def skeleton(title: str, slug: str, brand: Brand, reference: str, today: datetime.date) -> str:
     """The text of a new leaflet: every front-matter field, then the recommended sections."""
     due = add_months(today, brand.review_interval_months)
@@ -66,7 +80,8 @@ reviewed: {today.isoformat()}
 review_due: {due.isoformat()}
 reference: {reference}
 version: "1.0"
-lang: {brand.lang}
+status: draft
+{_governance(brand)}lang: {brand.lang}
 url: {website}/leaflets/{slug}
 tags: [procedure]
 ---

@@ -3,7 +3,6 @@ scripts (JSON), with what is overdue, due soon, stale or archived."""
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime
 import io
@@ -15,6 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from leafpress import __version__
+from leafpress.authoring.scaffold import add_months
 from leafpress.control.archive import archived
 from leafpress.control.record import RecordError, Records
 from leafpress.errors import Diagnostic, LeafletError, display_path
@@ -96,14 +96,6 @@ class Register:
         """'12 leaflet(s): 1 overdue, 2 due within 6 months, 1 edition out of date'."""
         return (f"{len(self.rows)} leaflet(s): {self.overdue} overdue, {self.count(DUE_SOON)} "
                 f"due within {self.due_soon_months} months, {self.stale} edition(s) out of date")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month, months later (the 31st becomes the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def review_state(leaflet: Leaflet, today: datetime.date, due_soon_months: int) -> str:

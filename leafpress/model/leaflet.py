@@ -148,7 +148,10 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
             problems.append(error("bad-value", source.path, field.line,
                                   f"'{key}' must be {expected}"))
         values[key] = value
-    for key in (*REQUIRED, *brand.governance.required):
+    # A draft is not approved yet: the brand's governance keys are required once it is.
+    status = values.get("status") or APPROVED
+    governance = brand.governance.required if status != DRAFT else ()
+    for key in (*REQUIRED, *governance):
         if values.get(key) is None and key not in invalid:
             line = source.fields[key].line if key in source.fields else 1
             why = "" if key in REQUIRED else ": the brand's [governance] requires it"
@@ -175,7 +178,7 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
         approved_by=values.get("approved_by"),
         approved=values.get("approved"),
         changes=values.get("changes") or (),
-        status=values.get("status") or APPROVED,
+        status=status,
         body=source.body,
         body_line=source.body_line,
         lines={key: field.line for key, field in source.fields.items()},
