@@ -15,6 +15,8 @@ from leafpress.model.brand import load_brand
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "leaflets"
 CASES = Path(__file__).resolve().parent / "cases"
+# What a local build of the samples leaves beside them (document control): never copied.
+NOT_SOURCES = shutil.ignore_patterns("archive", "issued-versions.csv")
 # Debian's Chromium, driven by Playwright (whose own browser download cannot work offline).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,19 +28,18 @@ def brand():
     return load_brand(ROOT / "styles" / "brand.toml")
 
 
-def samples_copy(tmp_path_factory) -> Path:
-    """The samples in a temporary folder: a build records issued versions and archives PDFs
+def copy_samples(folder: Path) -> Path:
+    """The samples copied to folder/leaflets: a build records issued versions and archives PDFs
     beside its sources, which must not be the repository's."""
-    folder = tmp_path_factory.mktemp("samples") / "leaflets"
-    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("archive", "issued-versions.csv"))
-    return folder
+    shutil.copytree(SAMPLES, folder / "leaflets", ignore=NOT_SOURCES)
+    return folder / "leaflets"
 
 
 @pytest.fixture(scope="session")
 def built_samples(tmp_path_factory, brand):
     """Build every sample once per test session; return the output folder."""
     out = tmp_path_factory.mktemp("dist")
-    result = build([samples_copy(tmp_path_factory)], out, brand, jobs=2)
+    result = build([copy_samples(tmp_path_factory.mktemp("samples"))], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 

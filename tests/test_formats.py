@@ -19,7 +19,7 @@ from leafpress.render.markup import to_html
 from leafpress.model.leaflet import leaflet_from_source
 from leafpress.model.source import read_source
 
-from .conftest import SAMPLES, figure_alts, normalise, pdf_text, samples_copy
+from .conftest import SAMPLES, copy_samples, figure_alts, normalise, pdf_text
 from .test_pdf_output import sentences, without_link_addresses
 
 MM = 72 / 25.4
@@ -35,8 +35,8 @@ FOOTER_PAGE = re.compile(r"Page (\d+) of (\d+)")
 def formats(tmp_path_factory, brand):
     """Every sample built as large print and as a booklet, once for this module."""
     out = tmp_path_factory.mktemp("formats")
-    result = build([samples_copy(tmp_path_factory)], out, brand, formats=("large-print", "booklet"),
-                   jobs=2)
+    result = build([copy_samples(tmp_path_factory.mktemp("samples"))], out, brand,
+                   formats=("large-print", "booklet"), jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 

@@ -21,7 +21,7 @@ import pytest
 from leafpress.build.builder import Limits, build
 from leafpress.model.brand import load_brand
 
-from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
+from .conftest import CASES, NOT_SOURCES, ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
                       image_sizes, leaks, png, start_listener, write_canaries)
 
@@ -285,7 +285,7 @@ def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_p
     # The real leaflets too: their pictures, QR codes and the booklet's imposition.
     out = tmp_path / "out"
     sources = tmp_path / "leaflets"  # a copy: a build archives beside its sources
-    shutil.copytree(SAMPLES, sources, ignore=shutil.ignore_patterns("archive", "issued-versions.csv"))
+    shutil.copytree(SAMPLES, sources, ignore=NOT_SOURCES)
     result = build([sources], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
                    catalogue=False)
     assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))

@@ -14,7 +14,7 @@ from leafpress.render.markup import to_html
 from leafpress.model.leaflet import leaflet_from_source
 from leafpress.model.source import read_source
 
-from .conftest import SAMPLES, figure_alts, normalise, pdf_text
+from .conftest import SAMPLES, copy_samples, figure_alts, normalise, pdf_text
 
 SAMPLE_STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 A4 = (595.28, 841.89)
@@ -125,7 +125,7 @@ def test_text_only_leaflet_with_logo_is_small_enough_to_email(built_samples):
 
 
 def test_rebuild_from_the_same_inputs_is_byte_identical(built_samples, brand, tmp_path):
-    result = build([SAMPLES], tmp_path, brand, jobs=1)
+    result = build([copy_samples(tmp_path)], tmp_path / "out", brand, jobs=1)
     assert result.ok
     for stem in SAMPLE_STEMS:
-        assert (tmp_path / f"{stem}.pdf").read_bytes() == (built_samples / f"{stem}.pdf").read_bytes()
+        assert (tmp_path / "out" / f"{stem}.pdf").read_bytes() == (built_samples / f"{stem}.pdf").read_bytes()
