@@ -313,6 +313,7 @@ class _Build:
         self.progress.advance(job.target, True)
 
     def record(self, manifest: Manifest) -> None:
+        """Save what this build issued (beside the sources) and built (in the manifest)."""
         for problem in self.issuing.save():
             self.note(problem)
         if not self.result.written:
@@ -356,9 +357,11 @@ def build(
     progress: Progress | None = None,
     limits: Limits = Limits(),
 ) -> BuildResult:
-    """Build every source in every format into out, then its catalogue page.
+    """Build every source in every format into out, then its catalogue and register pages.
 
-    A bad leaflet never stops the rest. Outputs whose inputs are unchanged since the manifest
+    The first build of an approved version archives its outputs and records it beside the
+    sources; an issued version whose text changed is refused; a withdrawn leaflet's outputs
+    leave out. A bad leaflet never stops the rest. Outputs whose inputs are unchanged since the manifest
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
     slices of the sources is built. Each output renders in a worker process within `limits`.
     """
