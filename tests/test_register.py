@@ -139,3 +139,25 @@ def test_editions_are_listed_with_their_master_and_flagged_when_out_of_date(bran
     assert rows["Lost"].edition == "master not found"
     assert rows["Hip"].editions == ("pl (current)", "ar (out of date)", "Easy Read (current)")
     assert rows["Hip"].edition == ""
+
+
+def test_csv_cells_that_excel_would_run_as_formulas_stay_text(project, monkeypatch):
+    monkeypatch.chdir(project)
+    write_leaflet(project / "leaflets", "evil.md",
+                  'title: "=HYPERLINK(\\"https://example.org\\")"\nowner: "@team"\n'
+                  "review_due: 2026-01-01")
+    CliRunner().invoke(main, ["register", "--today", TODAY, "--csv", "r.csv"])
+    with open(project / "r.csv", encoding="utf-8-sig", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["title"], row["owner"], row["days_to_review"]) == (
+        "'=HYPERLINK(\"https://example.org\")", "'@team", "-379")
+
+
+def test_a_record_that_is_not_a_file_is_an_error_not_a_hang(project, run):
+    import os
+
+    os.mkfifo(project / "leaflets" / "issued-versions.csv")
+    result = run("register", "--today", TODAY)
+    assert result.exit_code == 1
+    assert ("leaflets/issued-versions.csv: error: the record of issued versions is damaged: it "
+            "is not a regular file") in result.stderr

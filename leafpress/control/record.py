@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from leafpress.errors import Diagnostic, error
 from leafpress.files import atomic_write
@@ -120,13 +121,19 @@ def render(issues: list[Issue]) -> bytes:
 
 def _read(path: Path) -> list[Issue]:
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise _bad(path, 0, "it is larger than 2 MB")
-        raw = path.read_bytes()
+        # Open without blocking and ask the open file what it is: a FIFO must not hang a build.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return []
     except OSError as exc:
         raise RecordError(error("record", path, 0, f"cannot read: {exc.strerror}")) from None
+    with open(fd, "rb") as handle:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            raise _bad(path, 0, "it is not a regular file")
+        if stat.st_size > MAX_SOURCE_BYTES:
+            raise _bad(path, 0, "it is larger than 2 MB")
+        raw = handle.read(MAX_SOURCE_BYTES + 1)
     try:
         text = raw.decode("utf-8-sig")  # a spreadsheet may have saved it with a BOM
     except UnicodeDecodeError as exc:

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,13 +193,21 @@ def read_register(sources: list[Path], brand: Brand, today: datetime.date) -> Re
 
 # ---- Outputs ----
 
+def spreadsheet_text(text: str) -> str:
+    """A cell Excel shows as text: one starting with = + - @ would be run as a formula
+    (front matter is untrusted), so it gets a leading apostrophe; numbers stay numbers."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"-?\d+", text):
+        return "'" + text
+    return text
+
+
 def to_csv(register: Register) -> bytes:
     """The register for Excel: UTF-8 with a byte-order mark, ISO dates, one row per leaflet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in register.rows:
-        writer.writerow([row.cell(column) for column in COLUMNS])
+        writer.writerow([spreadsheet_text(row.cell(column)) for column in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
