@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 import unicodedata
 from pathlib import Path
 
 from leafpress.model.brand import Brand
-from leafpress.errors import LeafletError
+from leafpress.model.dates import add_months
+from leafpress.errors import ConfigError, LeafletError
 from leafpress.model.source import read_source
 
 DEFAULT_PREFIX = "LEAF-"
@@ -20,13 +20,6 @@ def slugify(title: str) -> str:
     """'Hip & knee: what next?' -> 'hip-knee-what-next' (ASCII, lower case, hyphens)."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month, months later (clamped to that month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_reference(folder: Path) -> str:
@@ -138,7 +131,10 @@ def new_leaflet(title: str, folder: Path, brand: Brand, slug: str | None = None,
     slug = slugify(slug or title)
     if not slug:
         raise ValueError("the title needs at least one letter or digit for the file name")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(folder, 0, f"cannot create the folder: {exc.strerror}") from None
     path = folder / f"{slug}.md"
     text = skeleton(title, slug, brand, next_reference(folder), today or datetime.date.today())
     with path.open("x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite

@@ -19,7 +19,7 @@ from leafpress.build.shards import in_shard
 from leafpress.build.workers import Outcome, run_jobs
 from leafpress.check.review import build_review
 from leafpress.control.issuing import Issuing
-from leafpress.errors import ERROR, Diagnostic, LeafletError, error, warning
+from leafpress.errors import ERROR, ConfigError, Diagnostic, LeafletError, error, warning
 from leafpress.files import atomic_write, remove_partials
 from leafpress.formats.base import Format, Output
 from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT
@@ -53,6 +53,7 @@ class BuildResult:
     up_to_date: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)  # sources, each once
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for --debug
     leaflets: list[Leaflet] = field(default_factory=list)  # every one that loaded, built or not
     catalogue: CatalogueResult | None = None
 
@@ -277,6 +278,8 @@ class _Build:
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
+            if outcome.traceback:
+                self.result.tracebacks.append(f"{source}:\n{outcome.traceback}")
             self.fail(source, *(outcome.diagnostics or [error("render", source, 0, outcome.error)]),
                       target=job.target)
             return
@@ -335,7 +338,7 @@ class _Build:
 
     def write_register(self) -> None:
         """register.html beside the catalogue: owners, approvals, reviews, issued versions."""
-        from leafpress.control.register import write_page
+        from leafpress.catalogue.register import write_page
 
         for problem in write_page(self.out, self.result.leaflets, self.brand,
                                   self.issuing.today, self.issuing.records):
@@ -365,9 +368,13 @@ def build(
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
     slices of the sources is built. Each output renders in a worker process within `limits`.
     """
+    registry.check_clinic_files(brand, formats)  # a ConfigError (exit 2) before any work
     run = _Build(out, brand, strict, force, report, progress or Progress())
     leaflets = run.load(sources, shard)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(out, 0, f"cannot create the output folder: {exc.strerror}") from None
     manifest = Manifest.load(out, shard)
     for problem in manifest.problems:
         run.note(problem)

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, line_of, shown_ratio
 from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
+from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
@@ -37,7 +38,6 @@ _LINK = re.compile(rf"(?<!!)\[([^\[\]]*)\](?:{_INLINE_TARGET}|\[([^\[\]]*)\])")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:\s*<?([^\s>]+)>?", re.M)
 _HTML_TAG = re.compile(r"<(img|a)\b([^<>]*)>", re.I)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 @dataclass
@@ -94,7 +94,7 @@ def _attribute(attributes: str, name: str) -> str | None:
 
 def _local_target(folder: Path, target: str) -> Path | None:
     """The file a relative address points at, or None for an address with a scheme."""
-    if _SCHEME.match(target) or target.startswith(("#", "//")) or not target:
+    if scheme_of(target) or target.startswith(("#", "//")) or not target:
         return None
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     return folder / path if path else None
@@ -170,14 +170,14 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
     for target, offset in sorted(targets, key=lambda t: t[1]):
         target = target.strip()
         line = line_of(offset)
-        scheme = _SCHEME.match(target)
-        if scheme and scheme[1].lower() == "http":
+        scheme = scheme_of(target)
+        if scheme == "http":
             found.append(warning("link-http", path, line,
                                  f"insecure link {target}: use https:// (the PDF drops "
                                  "http:// links)"))
-        elif scheme and scheme[1].lower() not in ("https", "mailto", "tel"):
+        elif scheme and scheme not in LINK_SCHEMES:
             found.append(warning("link-scheme", path, line,
-                                 f"the PDF drops '{scheme[1]}:' links: {target[:60]}"))
+                                 f"the PDF drops '{scheme}:' links: {target[:60]}"))
         elif (local := _local_target(folder, target)) is not None and not local.exists():
             found.append(error("link-missing", path, line, f"link target not found: {target}"))
         # A local file or //host prints as text (no local path may reach a patient's copy);

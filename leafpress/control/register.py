@@ -1,5 +1,5 @@
-"""The review register: one row per leaflet and edition, for people (HTML), Excel (CSV) and
-scripts (JSON), with what is overdue, due soon, stale or archived."""
+"""The review register's rows: one per leaflet and edition, with what is overdue, due soon,
+stale or archived; as CSV for Excel and JSON for scripts (the page: catalogue/register.py)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
 
-from leafpress import __version__
-from leafpress.authoring.scaffold import add_months
 from leafpress.control.archive import archived
 from leafpress.control.record import RecordError, Records
 from leafpress.errors import Diagnostic, LeafletError, display_path
 from leafpress.model.brand import Brand
+from leafpress.model.dates import add_months
 from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source
 from leafpress.model.source import discover, read_source
-from leafpress.render.html import environment
 
-PAGE = "register.html"
-TEMPLATE = "register.html.j2"
-SCRIPT = "register.js"
-STYLESHEET = "register.css"
 OVERDUE, DUE_SOON, CURRENT = "overdue", "due soon", "current"
 STALE = "out of date"
 # CSV and JSON columns, in order: the contract for spreadsheets and scripts.
@@ -252,48 +245,3 @@ def human_lines(register: Register) -> list[str]:
         lines.append(f"{row.source}: " + " · ".join(parts))
     lines.append(register.summary())
     return lines
-
-
-def render_page(register: Register, brand: Brand, folder: Path) -> str:
-    """register.html for a page in folder: a sortable, filterable table linking the archived
-    files, with its CSS and script inline by hash."""
-    import os
-    from urllib.parse import quote
-
-    from leafpress.catalogue.page import _inline, csp_hash
-
-    def href(path: Path) -> str:
-        return quote(Path(os.path.relpath(path.resolve(), folder.resolve())).as_posix())
-
-    style = (f":root{{--primary:{brand.primary};--accent:{brand.accent}}}\n"
-             + _inline(brand.styles / STYLESHEET))
-    script = _inline(brand.templates / SCRIPT)
-    csp = "; ".join(["default-src 'none'", f"style-src {csp_hash(style)}",
-                     f"script-src {csp_hash(script)}", "base-uri 'none'", "form-action 'none'"])
-    return environment(brand.templates).get_template(TEMPLATE).render(
-        brand=brand, register=register, rows=register.rows, csp=csp, style=Markup(style),
-        script=Markup(script), generator=f"leafpress {__version__}", href=href,
-        DUE_SOON=DUE_SOON, OVERDUE=OVERDUE, STALE=STALE)
-
-
-def write_page(out: Path, leaflets: Iterable[Leaflet], brand: Brand, today: datetime.date,
-               records: Records | None = None) -> list[Diagnostic]:
-    """Write out/register.html (only when it changed); a problem is one diagnostic."""
-    import jinja2
-
-    from leafpress.errors import error
-    from leafpress.files import write_if_changed
-
-    register = Register(today, brand.governance.due_soon_months,
-                        rows_of(leaflets, brand, today, records))
-    try:
-        page = render_page(register, brand, out)
-        write_if_changed(out / PAGE, page.encode("utf-8"))
-    except jinja2.TemplateError as exc:
-        where = brand.templates / (getattr(exc, "name", None) or TEMPLATE)
-        return [error("register", where, getattr(exc, "lineno", 0) or 0,
-                      f"cannot write the register: {getattr(exc, 'message', exc)}")]
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return [error("register", out / PAGE, 0, f"cannot write the register: {reason}")]
-    return []
