@@ -25,7 +25,7 @@ from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_
 from leafpress.errors import Diagnostic, error, warning
 from leafpress.files import atomic_write, remove_partials, write_if_changed
 from leafpress.control.archive import archived
-from leafpress.control.record import RECORD_NAME, Record, RecordError
+from leafpress.control.record import RECORD_NAME, RecordError, Records
 from leafpress.model.leaflet import DRAFT, WITHDRAWN, Leaflet
 from leafpress.render.html import environment
 
@@ -265,12 +265,12 @@ def _copy_logo(brand: Brand, thumbs: Path) -> str:
     return f"{THUMBS}/{target.name}"
 
 
-def _earlier(brand: Brand, out: Path, stem: str, details: dict) -> tuple[EarlierVersion, ...]:
+def _earlier(brand: Brand, out: Path, stem: str, details: dict,
+             records: Records) -> tuple[EarlierVersion, ...]:
     """The archived versions other than the one listed, newest first, linked from out."""
     source = Path(details["source"])
-    try:
-        record = Record.load(source.parent / RECORD_NAME)
-    except RecordError:  # build has said so, and refused the folder's leaflets
+    record = records.at(source.parent / RECORD_NAME)
+    if isinstance(record, RecordError):  # build has said so, and refused the folder's leaflets
         return ()
     versions: dict[str, EarlierVersion] = {}
     for item in archived(brand, source, stem, record):
@@ -370,6 +370,7 @@ def write_catalogue(
                 f"{shown_ratio(ratio)} on white; text needs {MIN_CONTRAST}:1 (WCAG AA)"))
 
     new_record: dict[str, dict] = {}
+    records = Records()  # each folder's record of issued versions, read once
     for stem, details in _listed_details(leaflets, record).items():
         if details.get("status") == WITHDRAWN:
             continue  # not given out any more; its issued versions stay in the archive
@@ -395,7 +396,7 @@ def write_catalogue(
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
             status=details.get("status") or "approved",
-            earlier=_earlier(brand, out, stem, details),
+            earlier=_earlier(brand, out, stem, details, records),
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
 

@@ -197,7 +197,11 @@ class Records:
         self.by_path: dict[Path, Record | RecordError] = {}
 
     def of(self, leaflet: Leaflet) -> Record | RecordError:
-        path = record_path(leaflet)
+        """The record beside a leaflet's source."""
+        return self.at(record_path(leaflet))
+
+    def at(self, path: Path) -> Record | RecordError:
+        """The record at path."""
         if path not in self.by_path:
             try:
                 self.by_path[path] = Record.load(path)
