@@ -90,7 +90,8 @@ def parse(path: Path, text: str) -> list[Issue]:
         if not row:
             continue
         if len(row) != len(HEADER):
-            raise _bad(path, number, f"{len(row)} columns instead of {len(HEADER)}")
+            columns = f"{len(row)} column{'' if len(row) == 1 else 's'}"
+            raise _bad(path, number, f"{columns} instead of {len(HEADER)}")
         stem, reference, version, issued, digest = (cell.strip() for cell in row)
         if not stem or not version:
             raise _bad(path, number, "a row without its leaflet or version")
