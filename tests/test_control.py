@@ -260,3 +260,28 @@ def test_a_new_leaflet_is_a_draft_until_approved_with_what_the_brand_requires(pr
     assert run("build", "-j", "1").exit_code == 0
     assert "DRAFT" not in pdf_text(project / "dist" / "hip-pain.pdf")
     assert (project / "leaflets" / "archive" / "hip-pain").is_dir()
+
+
+def test_a_new_version_adds_one_line_to_the_record_and_moves_none(project, run):
+    for name in ("hip.md", "knee.md"):
+        write_leaflet(project / "leaflets", name, APPROVED.replace("Hip", name[:-3]))
+    assert run("build", "-j", "1").exit_code == 0
+    before = (project / "leaflets" / RECORD_NAME).read_text().splitlines()
+    hip = project / "leaflets" / "hip.md"
+    hip.write_text(hip.read_text().replace("'1.0'", "'1.1'") + "More.\n", encoding="utf-8")
+    assert run("build", "-j", "1").exit_code == 0
+    after = (project / "leaflets" / RECORD_NAME).read_text().splitlines()
+    # A diff of the record is one added line: the earlier lines stay, in their order.
+    assert [line for line in after if line not in before] == [after[2]]
+    assert after[:2] + after[3:] == before and after[2].startswith(f"hip,RSC-HP-001,1.1,{TODAY},")
+
+
+def test_an_up_to_date_pdf_missing_from_the_archive_is_archived_from_the_output(project, run):
+    write_leaflet(project / "leaflets", "hip.md", APPROVED)
+    assert run("build", "-j", "1").exit_code == 0
+    archived = project / "leaflets" / "archive" / "hip" / "RSC-HP-001-v1.0.pdf"
+    assert archived.stat().st_mode & 0o222 == 0  # read-only: evidence, not a working copy
+    archived.unlink()  # lost by hand (the tool never deletes one)
+    result = run("build", "-j", "1")
+    assert result.exit_code == 0 and "0 built, 1 up to date" in result.output
+    assert archived.read_bytes() == (project / "dist" / "hip.pdf").read_bytes()

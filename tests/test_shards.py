@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import subprocess
 import sys
@@ -70,6 +71,9 @@ def test_concurrent_shard_processes_share_one_folder(project):
     for process, (_, stderr) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, stderr
         assert "Traceback" not in stderr
+    # All three wrote the one record of issued versions beside the sources: no row was lost.
+    with open(project / "leaflets" / "issued-versions.csv", encoding="utf-8", newline="") as handle:
+        assert sorted(row["leaflet"] for row in csv.DictReader(handle)) == stems
 
     # Each shard built exactly its own slice and recorded it in its own manifest.
     owned = {}
