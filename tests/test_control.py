@@ -285,3 +285,17 @@ def test_an_up_to_date_pdf_missing_from_the_archive_is_archived_from_the_output(
     result = run("build", "-j", "1")
     assert result.exit_code == 0 and "0 built, 1 up to date" in result.output
     assert archived.read_bytes() == (project / "dist" / "hip.pdf").read_bytes()
+
+
+def test_a_lost_record_never_lets_a_build_replace_an_archived_file(project, run):
+    hip = write_leaflet(project / "leaflets", "hip.md", APPROVED, "Rest for six weeks.\n")
+    assert run("build", "-j", "1").exit_code == 0
+    archived = project / "leaflets" / "archive" / "hip" / "RSC-HP-001-v1.0.pdf"
+    issued = archived.read_bytes()
+    (project / "leaflets" / RECORD_NAME).unlink()
+    hip.write_text(hip.read_text().replace("six", "two"), encoding="utf-8")
+    result = run("build", "-j", "1")
+    assert archived.read_bytes() == issued
+    assert ("leaflets/archive/hip/RSC-HP-001-v1.0.pdf: warning: already archived with other "
+            "bytes, and kept as it is: version 1.0 of hip was not in its record") \
+        in result.stderr.splitlines()

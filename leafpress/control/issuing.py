@@ -53,15 +53,15 @@ class Issuing:
         target = folder_of(self.brand, leaflet.path, leaflet.stem) / file_name(
             issue, registry.get(fmt))
         problems: list[Diagnostic] = []
-        if not target.exists():
-            try:
-                content = data.read_bytes() if isinstance(data, Path) else data
-                if not keep(target, content) and recorded is None and not _same(target, content):
-                    problems.append(_clash(target, leaflet))
-            except OSError as exc:
-                return [error("archive", target, 0, f"cannot archive: {exc.strerror or exc}")]
-        elif recorded is None and not _same(target, data):
-            problems.append(_clash(target, leaflet))
+        try:
+            if not target.exists():
+                keep(target, data.read_bytes() if isinstance(data, Path) else data)
+            elif recorded is None and not _same(target, data):
+                # An archived file this version's record does not know (the record was lost
+                # or edited): it stays as it is, and someone should look.
+                problems.append(_clash(target, leaflet))
+        except OSError as exc:
+            return [error("archive", target, 0, f"cannot archive: {exc.strerror or exc}")]
         record.add(issue)
         return problems
 
