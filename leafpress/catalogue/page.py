@@ -26,7 +26,7 @@ from leafpress.errors import Diagnostic, error, warning
 from leafpress.files import atomic_write, remove_partials, write_if_changed
 from leafpress.control.archive import archived
 from leafpress.control.record import RECORD_NAME, RecordError, Records
-from leafpress.model.leaflet import DRAFT, WITHDRAWN, Leaflet
+from leafpress.model.leaflet import APPROVED, DRAFT, WITHDRAWN, Leaflet
 from leafpress.render.html import environment
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class Card:
     files: tuple[FormatFile, ...]
     thumbnail: str | None
     stale: bool  # the source failed this build: the files are from an earlier one
-    status: str = "approved"  # drafts are listed apart, never among the leaflets to print
+    status: str = APPROVED  # drafts are listed apart, never among the leaflets to print
     earlier: tuple[EarlierVersion, ...] = ()
 
     def overdue(self, today: datetime.date) -> bool:
@@ -395,7 +395,7 @@ def write_catalogue(
             files=tuple(files),
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
-            status=details.get("status") or "approved",
+            status=details.get("status") or APPROVED,
             earlier=_earlier(brand, out, stem, details, records),
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
