@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 from leafpress.build.builder import build
 from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, write_leaflet
+from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, NOT_SOURCES, SAMPLES, write_leaflet
 
 # One worker builds the module fixture (--dist loadgroup in pyproject).
 pytestmark = pytest.mark.xdist_group("browser")
@@ -26,7 +26,7 @@ def site(tmp_path_factory, brand):
     """The samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
     root = tmp_path_factory.mktemp("site")
     sources = root / "leaflets"
-    shutil.copytree(SAMPLES, sources)
+    shutil.copytree(SAMPLES, sources, ignore=NOT_SOURCES)
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE)
     out = root / "dist"
     result = build([sources], out, brand, jobs=2)

@@ -20,12 +20,14 @@ from leafpress import __version__
 from leafpress import formats as registry
 from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
+from leafpress.control.archive import archived
+from leafpress.control.record import RECORD_NAME, RecordError, Records
 from leafpress.errors import Diagnostic, error, shown, warning
 from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
 from leafpress.limits import MAX_MANIFEST_BYTES
 from leafpress.model.editions import name_of, versions_behind
 from leafpress.model.language import is_rtl
-from leafpress.model.leaflet import FIELDS, Leaflet
+from leafpress.model.leaflet import APPROVED, DRAFT, FIELDS, WITHDRAWN, Leaflet
 from leafpress.render.html import csp_hash, environment
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,15 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """An issued version before the current one, with its archived files."""
+
+    version: str
+    issued: datetime.date
+    files: tuple[tuple[str, str], ...]  # (label, address relative to index.html)
+
+
+@dataclass(frozen=True)
 class Card:
     """What the catalogue shows for one leaflet: its details, files and thumbnail."""
 
@@ -106,6 +117,8 @@ class Card:
     thumbnail: str | None
     stale: bool  # the source failed this build: the files are from an earlier one
     editions: tuple[Edition, ...] = ()
+    status: str = APPROVED  # drafts are listed apart, never among the leaflets to print
+    earlier: tuple[EarlierVersion, ...] = ()
 
     def overdue(self, today: datetime.date) -> bool:
         """Past its review date (due today is not overdue yet)."""
@@ -146,7 +159,7 @@ def fold(text: str) -> str:
 
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
 
-_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version")
+_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version", "status")
 
 
 def _edition_well_formed(details: dict) -> bool:
@@ -215,6 +228,7 @@ def _details_of(leaflet: Leaflet) -> dict:
         **({"edition_of": leaflet.edition_of, "lang": leaflet.lang, "name": name_of(leaflet),
             "easy_read": leaflet.easy_read, "based_on_version": leaflet.based_on_version,
             "master_version": leaflet.master_version} if leaflet.is_edition else {}),
+        "status": leaflet.status,
     }
 
 
@@ -347,6 +361,24 @@ def _behind(details: dict) -> bool:
     return bool(made and now and versions_behind(made, now))
 
 
+def _earlier(brand: Brand, out: Path, stem: str, details: dict,
+             records: Records) -> tuple[EarlierVersion, ...]:
+    """The archived versions other than the one listed, newest first, linked from out."""
+    source = Path(details["source"])
+    record = records.at(source.parent / RECORD_NAME)
+    if isinstance(record, RecordError):  # build has said so, and refused the folder's leaflets
+        return ()
+    versions: dict[str, EarlierVersion] = {}
+    for item in archived(brand, source, stem, record):
+        if item.issue.version == details.get("version"):
+            continue
+        href = quote(Path(os.path.relpath(item.path, out.resolve())).as_posix())
+        known = versions.get(item.issue.version)
+        files = (known.files if known else ()) + ((registry.get(item.fmt).label, href),)
+        versions[item.issue.version] = EarlierVersion(item.issue.version, item.issue.issued, files)
+    return tuple(reversed(versions.values()))
+
+
 # ---- The page ----
 
 def _tags(cards: list[Card]) -> list[tuple[str, str, int]]:
@@ -383,9 +415,12 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         "form-action 'none'",
     ])
     formats = {file.fmt for card in cards for file in card.files}
+    drafts = [card for card in cards if card.status == DRAFT]
+    cards = [card for card in cards if card.status != DRAFT]
     return environment(brand.templates).get_template(TEMPLATE).render(
         brand=brand,
         cards=cards,
+        drafts=drafts,
         tags=_tags(cards),
         today=today,
         overdue=sum(card.overdue(today) for card in cards),
@@ -441,9 +476,12 @@ def write_catalogue(
     new_record: dict[str, dict] = {}
     every = _listed_details(leaflets, record)
     editions = _editions(every, out, record, rebuilt_paths, result.diagnostics, new_record)
+    records = Records()  # each folder's record of issued versions, read once
     for stem, details in every.items():
         if details.get("edition_of"):
             continue  # on its master's card
+        if details.get("status") == WITHDRAWN:
+            continue  # not given out any more; its issued versions stay in the archive
         cached = record.get(stem, {}).get("files", {})
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
@@ -466,6 +504,8 @@ def write_catalogue(
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
             editions=tuple(editions.get(stem, ())),
+            status=details.get("status") or APPROVED,
+            earlier=_earlier(brand, out, stem, details, records),
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
 
