@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from leafpress import __version__
 from leafpress import formats as registry
+from leafpress.catalogue import search
 from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
 from leafpress.errors import Diagnostic, error, warning
@@ -36,6 +37,7 @@ TEMPLATE = "catalogue.html.j2"
 STYLESHEET = "catalogue.css"
 SCRIPT = "catalogue.js"
 THUMB_SUFFIX = ".webp"  # never .svg/.png, so a thumbnail cannot collide with the logo copy
+DUE_SOON_DAYS = 90  # the review filter's "due": within about three months, or overdue
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class Card:
     files: tuple[FormatFile, ...]
     thumbnail: str | None
     stale: bool  # the source failed this build: the files are from an earlier one
+    lang: str = ""
+    sentences: tuple[str, ...] = ()  # the body's, for search (not shown on the card)
 
     def overdue(self, today: datetime.date) -> bool:
         """Past its review date (due today is not overdue yet)."""
@@ -97,6 +101,44 @@ class Card:
     def tag_keys(self) -> str:
         """The topic filter's keys for this card, as a JSON list."""
         return json.dumps(sorted({fold(tag) for tag in self.tags}))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the card offers (the language filter's keys)."""
+        return (self.lang,) if self.lang else ()
+
+    @property
+    def format_names(self) -> tuple[str, ...]:
+        """Every format the card has a file in (the format filter's keys), in registry order."""
+        present = {file.fmt for file in self.files}
+        return tuple(name for name in registry.names() if name in present)
+
+    @property
+    def filter_keys(self) -> str:
+        """The language and format filters' keys for this card, as JSON."""
+        return json.dumps({"lang": list(self.languages), "format": list(self.format_names)})
+
+    def email_href(self, clinic: str) -> str:
+        """A mailto: link that opens a new email with the title and, if any, the online link.
+
+        A browser cannot attach a file to it: the page says so, next to the link.
+        """
+        lines = [self.title]
+        if self.summary:
+            lines += ["", self.summary]
+        if self.url:
+            lines += ["", f"Read it online: {self.url}"]
+        lines += ["", clinic]
+        return ("mailto:?subject=" + quote(self.title, safe="")
+                + "&body=" + quote("\r\n".join(lines), safe=""))
+
+    def document(self) -> search.Document:
+        """What search reads of this card."""
+        return search.Document(
+            id=self.stem, title=self.title, editions="", topics=" ".join(self.tags),
+            reference=self.reference or "", summary=self.summary or "",
+            body=" ".join(self.sentences),
+            sentences=self.sentences)
 
 
 @dataclass
@@ -123,7 +165,7 @@ def csp_hash(text: str) -> str:
 
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
 
-_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version")
+_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version", "lang")
 
 
 def _well_formed(entry: object) -> bool:
@@ -159,7 +201,25 @@ def _details_of(leaflet: Leaflet) -> dict:
         "url": leaflet.url,
         "reference": leaflet.reference,
         "version": leaflet.version,
+        "lang": leaflet.lang,
     }
+
+
+def _sentences(stem: str, leaflet: Leaflet | None, recorded: object) -> tuple[dict, tuple[str, ...]]:
+    """A card's body sentences, from the record while the source's body is unchanged.
+
+    Markdown and the sanitiser cost milliseconds a leaflet: a no-op build of 1,000 must
+    not pay them again. A card kept from an earlier build keeps its recorded text.
+    """
+    cached = recorded if isinstance(recorded, dict) else {}
+    sentences = cached.get("sentences")
+    fine = isinstance(sentences, list) and all(isinstance(s, str) for s in sentences)
+    if leaflet is None:
+        return (cached, tuple(sentences)) if fine else ({}, ())
+    key = search.text_key(leaflet)
+    if not fine or cached.get("key") != key:
+        sentences = search.body_sentences(leaflet)
+    return {"key": key, "sentences": list(sentences)}, tuple(sentences)
 
 
 def _date(value: object) -> datetime.date | None:
@@ -266,6 +326,34 @@ def _tags(cards: list[Card]) -> list[tuple[str, str, int]]:
     return [(key, labels[key], counts[key]) for key in sorted(labels)]
 
 
+def native_name(tag: str) -> str:
+    """A language as its speakers write it ('Polski', 'English (United Kingdom)'), else the tag."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name() or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:]
+
+
+def _filters(cards: list[Card]) -> dict[str, list[tuple[str, str, int]]]:
+    """(key, label, count) for the language and format filters, from what the cards offer."""
+    languages: dict[str, int] = {}
+    formats: dict[str, int] = {}
+    for card in cards:
+        for tag in card.languages:
+            languages[tag] = languages.get(tag, 0) + 1
+        for name in card.format_names:
+            formats[name] = formats.get(name, 0) + 1
+    return {
+        "lang": sorted(((tag, native_name(tag), n) for tag, n in languages.items()),
+                       key=lambda item: fold(item[1])),
+        "format": [(name, registry.get(name).label, formats[name])
+                   for name in registry.names() if name in formats],
+    }
+
+
 def _inline(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     if "</" in text:  # would end the inline element early
@@ -273,8 +361,13 @@ def _inline(path: Path) -> str:
     return text
 
 
-def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str | None) -> str:
-    """The catalogue's HTML, with its CSS and script inline and allowed by hash."""
+def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str | None,
+                index: str | None = None) -> str:
+    """The catalogue's HTML, with its CSS and script inline and allowed by hash.
+
+    index is the search file's address: the inline script adds it to the page (its policy
+    trusts what that script loads, 'strict-dynamic'), so the list shows before it arrives.
+    """
     style = (f":root{{--primary:{brand.primary};--accent:{brand.accent}}}\n"
              + _inline(brand.styles / STYLESHEET))
     script = _inline(brand.templates / SCRIPT)
@@ -282,7 +375,7 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         "default-src 'none'",
         "img-src 'self'",
         f"style-src {csp_hash(style)}",
-        f"script-src {csp_hash(script)}",
+        f"script-src {csp_hash(script)} 'strict-dynamic'",
         "base-uri 'none'",
         "form-action 'none'",
     ])
@@ -291,6 +384,10 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         brand=brand,
         cards=cards,
         tags=_tags(cards),
+        filters=_filters(cards),
+        reviewing=any(card.review_due for card in cards),
+        due_days=DUE_SOON_DAYS,
+        index=index,
         today=today,
         overdue=sum(card.overdue(today) for card in cards),
         help=[(fmt, fmt.name in formats) for fmt in registry.REGISTRY.values() if fmt.help_template],
@@ -326,7 +423,7 @@ def write_catalogue(
     failed_sources = {str(Path(p).resolve()) for p in failed}
     record = _read_record(thumbs / RECORD)
     remove_partials(thumbs)  # left by a build that was killed
-    remove_partials(out, [INDEX])
+    remove_partials(out, [INDEX, search.SCRIPT])
 
     for name, colour in (("primary", brand.primary), ("accent", brand.accent)):
         if (ratio := contrast_on_white(colour)) < MIN_CONTRAST:
@@ -335,7 +432,8 @@ def write_catalogue(
                 f"{shown_ratio(ratio)} on white; text needs {MIN_CONTRAST}:1 (WCAG AA)"))
 
     new_record: dict[str, dict] = {}
-    for stem, details in _listed_details(leaflets, record).items():
+    loaded = {leaflet.stem: leaflet for leaflet in leaflets}
+    for stem, details in _listed_details(loaded.values(), record).items():
         cached = record.get(stem, {}).get("files", {})
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
@@ -343,7 +441,8 @@ def write_catalogue(
         cover = _cover(files)
         thumb = cover and _thumbnail(stem, out / cover.name, cover.format, thumbs, rebuilt_paths,
                                      result, made)
-        new_record[stem] = {"details": details, "files": cache}
+        text, sentences = _sentences(stem, loaded.get(stem), record.get(stem, {}).get("text"))
+        new_record[stem] = {"details": details, "files": cache, "text": text}
         result.cards.append(Card(
             stem=stem,
             title=details["title"],
@@ -357,6 +456,8 @@ def write_catalogue(
             files=tuple(files),
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
+            lang=details.get("lang") or brand.lang,
+            sentences=sentences,
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
 
@@ -367,7 +468,11 @@ def write_catalogue(
 
     try:
         logo = _copy_logo(brand, thumbs)
-        page = render_page(result.cards, brand, today, logo)
+        script, version = search.search_script([card.document() for card in result.cards],
+                                               brand.synonyms)
+        # Written first: a new page never asks for an index that is not there yet.
+        write_if_changed(out / search.SCRIPT, script.encode("utf-8"))
+        page = render_page(result.cards, brand, today, logo, f"{search.SCRIPT}?v={version}")
     except jinja2.TemplateNotFound as exc:
         result.diagnostics.append(error("catalogue", brand.templates / exc.name, 0,
                                         "cannot write the catalogue: file not found"))

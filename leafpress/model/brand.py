@@ -46,6 +46,8 @@ class Brand:
     target_grade: float
     templates: Path
     styles: Path
+    # The catalogue's search: a word or phrase and what else it should find ([synonyms]).
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -67,6 +69,7 @@ _TOP = {
     "contact": (dict, True, None),
     "type": (dict, False, {}),
     "readability": (dict, False, {}),
+    "synonyms": (dict, False, {}),
 }
 _TABLES = {
     "colours": {"primary": (str, True, None), "accent": (str, True, None)},
@@ -137,6 +140,19 @@ def _validated(data: dict, spec: dict, text: str, table: str | None, path: Path)
     return values
 
 
+def _synonyms(table: dict, text: str, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """[synonyms]: each key a word or phrase, each value a list of others it should find."""
+    found = []
+    for word, others in table.items():
+        if (not word.strip() or not isinstance(others, list) or not others
+                or not all(isinstance(other, str) and other.strip() for other in others)):
+            raise ConfigError(path, line_of(text, "synonyms", word) or line_of(text, None, "synonyms"),
+                              f"synonym '{word}' must be a word with a list of words or phrases, "
+                              'like keyhole = ["minimally invasive"]')
+        found.append((word.strip(), tuple(other.strip() for other in others)))
+    return tuple(found)
+
+
 def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
     """Read and validate a brand file; raise ConfigError naming the bad key and line."""
     try:
@@ -178,6 +194,7 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
             raise ConfigError(path, line_of(text, None, key), f"'{key}' folder not found: {top[key]}")
 
     return Brand(
+        synonyms=_synonyms(top["synonyms"], text, path),
         path=path.resolve(),
         name=top["name"],
         logo=logo,
