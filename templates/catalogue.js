@@ -326,6 +326,7 @@
         fuzzy: function (term) { return term.length >= data.fuzzyFrom ? data.fuzzy : false; }
       }
     };
+    loaded.options = options;  // how the index is read (the tests rebuild it with MiniSearch)
     var byStem = new Map();
     cards.forEach(function (card) { byStem.set(card.getAttribute("data-stem"), card); });
     var shortIds = new Map();

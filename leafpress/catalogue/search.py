@@ -31,9 +31,9 @@ TEXT_VERSION = 1  # bump when body_sentences changes, so every cached text is ma
 # Title matches rank first, then an edition's title, topics and reference, the summary, the body.
 FIELDS = ("title", "editions", "topics", "reference", "summary", "body")
 BOOST = {"title": 6, "editions": 5, "topics": 3, "reference": 3, "summary": 2, "body": 1}
-FUZZY_FROM = 5  # letters: a typo is forgiven in longer words only (1 edit, 2 from 8 letters)
+FUZZY_FROM = 5  # letters: a typo is forgiven in longer words only
+FUZZY = 1  # one edit (a letter missed, added, changed): two would find "infection" for "injections"
 PREFIX_FROM = 3  # letters: "phy" finds physiotherapy; one or two letters would match everything
-FUZZY = 0.2  # MiniSearch's edit distance as a share of the word's length
 LONGEST_WORD = 60  # longer runs of letters are not words (and would only bloat the index)
 # Words too common to narrow a search ("after my back operation" looks for back, operation).
 STOP_WORDS = frozenset("""a an and are as at be by do for from has have i if in is it its me my
