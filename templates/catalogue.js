@@ -34,13 +34,13 @@
   }
   function tokens(text) { return fold(text).match(WORD) || []; }
 
+  function words(card, name) { return (card.getAttribute(name) || "").split(" ").filter(Boolean); }
   cards.forEach(function (card) {
-    var keys = JSON.parse(card.getAttribute("data-filters") || "{}");
     info.set(card, {
-      text: card.getAttribute("data-search") || "",
+      text: null,  // title, summary, topics and reference, folded when first needed
       tags: JSON.parse(card.getAttribute("data-tags") || "[]"),
-      lang: keys.lang || [],
-      format: keys.format || [],
+      lang: words(card, "data-langs"),
+      format: words(card, "data-formats"),
       due: card.getAttribute("data-review-due") || ""
     });
   });
@@ -135,11 +135,16 @@
     }).filter(function (hit) { return hit.card; });
   }
 
-  // Before the index arrives: every typed word must appear in the title, summary, topics
-  // or reference, as the build folded them.
-  function plainMatch(card, words) {
-    var text = info.get(card).text;
-    return words.every(function (word) { return text.indexOf(word) !== -1; });
+  // Before the index arrives (or if it cannot): every typed word must appear in the
+  // title, summary, topics or reference.
+  function plainMatch(card, typed) {
+    var data = info.get(card);
+    if (data.text === null) {
+      data.text = fold(Array.prototype.map.call(
+        card.querySelectorAll(".card-title, .summary, .tags li, .reference"),
+        function (element) { return element.textContent; }).join(" "));
+    }
+    return typed.every(function (word) { return data.text.indexOf(word) !== -1; });
   }
 
   // ---- Highlighting: the matched words in the title, summary and best sentence ----
@@ -334,37 +339,48 @@
       shortIds.set(data.index.documentIds[shortId], Number(shortId));
     });
     var split = new Map();  // a leaflet's sentences with their words, cut on first use
+    var texts = null;  // search-text.js, loaded once the index works
     engine = {
       mini: window.MiniSearch.loadJS(data.index, options),
       data: data,
       stop: stop,
       cards: byStem,
+      text: function (loaded) { texts = loaded; split.clear(); },
       sentences: function (id) {
+        if (!texts) { return []; }
         if (!split.has(id)) {
-          split.set(id, (data.sentences[shortIds.get(id)] || []).map(function (text) {
+          split.set(id, (texts[shortIds.get(id)] || []).map(function (text) {
             return {text: text, terms: new Set(tokens(text))};
           }));
         }
         return split.get(id);
       }
     };
-    form.setAttribute("data-ready", "");
+    if (window.performance && performance.mark) { performance.mark("leafpress-search-ready"); }
     if (search.value.trim()) { apply(); }
+    add("data-text", "LeafpressSearchText", function (loaded) {
+      engine.text(loaded.data);
+      form.setAttribute("data-ready", "");
+      if (search.value.trim()) { apply(); }
+    });
   }
 
-  function load() {
-    var address = form.getAttribute("data-index");
+  // Add one of the build's script files; call back with what it defines, if it is this
+  // build's (a stale copy or a cache would point at other cards).
+  function add(attribute, name, then) {
+    var address = form.getAttribute(attribute);
     if (!address) { return; }
     var script = document.createElement("script");
     script.src = address;
     script.addEventListener("load", function () {
-      var loaded = window.LeafpressSearch;
-      // An index from another build (a stale copy, a cache) would point at other cards.
-      if (loaded && window.MiniSearch && address.slice(-loaded.version.length) === loaded.version) {
-        start(loaded);
-      }
+      var loaded = window[name];
+      if (loaded && address.slice(-loaded.version.length - 3) === "?v=" + loaded.version) { then(loaded); }
     });
     document.head.appendChild(script);
+  }
+
+  function load() {
+    add("data-index", "LeafpressSearch", function (loaded) { if (window.MiniSearch) { start(loaded); } });
   }
 
   // A leaflet whose review date passed after the page was made is overdue today.

@@ -14,7 +14,7 @@ from leafpress.authoring.preview import BuildState, PreviewServer
 from leafpress.build.builder import build
 from leafpress.catalogue import search
 from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
-from leafpress.catalogue.search import SCRIPT as SEARCH_SCRIPT
+from leafpress.catalogue.search import SCRIPT as SEARCH_SCRIPT, TEXT_SCRIPT
 
 from .browser import axe_violations
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, pdf_text, write_leaflet
@@ -93,7 +93,7 @@ def test_page_loads_from_disk_with_no_errors_and_no_network(visit, site):
         assert image.evaluate("img => img.naturalWidth") == 300
     page.wait_for_load_state("load")
     assert v.errors == []
-    allowed = {site / INDEX, site / SEARCH_SCRIPT, site / THUMBS / "brand-logo.svg",
+    allowed = {site / INDEX, site / SEARCH_SCRIPT, site / TEXT_SCRIPT, site / THUMBS / "brand-logo.svg",
                *(site / THUMBS).glob("*.webp")}
     fetched = {Path(unquote(urlparse(url).path)) for url in v.requests}
     assert all(url.startswith("file://") for url in v.requests), v.requests
@@ -415,14 +415,14 @@ def test_search_makes_no_network_request_and_no_console_error(shelf, library, wh
         if server:
             assert all(url.startswith(server.url) for url in v.requests), v.requests
             paths = {urlparse(url).path for url in v.requests}
-            assert {"/index.html", f"/{SEARCH_SCRIPT}"} <= paths
-            assert paths <= {"/index.html", f"/{SEARCH_SCRIPT}", "/__leafpress__/reload.js",
+            assert {"/index.html", f"/{SEARCH_SCRIPT}", f"/{TEXT_SCRIPT}"} <= paths
+            assert paths <= {"/index.html", f"/{SEARCH_SCRIPT}", f"/{TEXT_SCRIPT}", "/__leafpress__/reload.js",
                              "/__leafpress__/state", *(f"/{THUMBS}/{p.name}" for p in (out / THUMBS).iterdir())}
         else:
             assert all(url.startswith("file://") for url in v.requests), v.requests
             fetched = {Path(unquote(urlparse(url).path)) for url in v.requests}
-            assert out / SEARCH_SCRIPT in fetched
-            assert fetched <= {out / INDEX, out / SEARCH_SCRIPT, *(out / THUMBS).iterdir()}
+            assert {out / SEARCH_SCRIPT, out / TEXT_SCRIPT} <= fetched
+            assert fetched <= {out / INDEX, out / SEARCH_SCRIPT, out / TEXT_SCRIPT, *(out / THUMBS).iterdir()}
     finally:
         if server:
             server.stop()

@@ -27,9 +27,9 @@ Gentle <span style="color:red">visible words</span> and hydrotherapy.
 """
 
 
-def index_data(out: Path) -> dict:
-    """The data search-index.js hands the page (the JSON string it parses)."""
-    text = (out / search.SCRIPT).read_text(encoding="utf-8")
+def index_data(out: Path, name: str = search.SCRIPT) -> dict:
+    """The data search-index.js (or search-text.js) hands the page: the JSON string it parses."""
+    text = (out / name).read_text(encoding="utf-8")
     literal = re.search(r"data: JSON\.parse\((\".*\")\)\};\n$", text, re.S)[1]
     return json.loads(json.loads(literal.replace("<\\/", "</")))
 
@@ -47,7 +47,7 @@ def test_the_index_holds_the_text_the_pdf_prints_and_nothing_the_sanitiser_remov
     assert {"visible", "words", "hydrotherapy", "knee", "kn", "exercises"} <= found
     assert not {"stolencookies", "secret", "hiddenrule", "color"} & found
     assert "and" not in found  # a stop word
-    [sentences] = index_data(project / "dist")["sentences"]
+    [sentences] = index_data(project / "dist", search.TEXT_SCRIPT)
     assert "Gentle visible words and hydrotherapy." in sentences
     assert result.ok or all("missing.png" in str(d) for d in result.diagnostics)
 
@@ -56,10 +56,12 @@ def test_the_page_asks_for_this_build_index_which_carries_minisearch_and_its_lic
     write_leaflet(project / "leaflets", "knee.md", "title: Knee care")
     build([project / "leaflets"], project / "dist", brand, jobs=1)
     page = parse((project / "dist" / INDEX).read_text(encoding="utf-8"))
-    address = page.find("form", id="finder").attrs["data-index"]
+    finder = page.find("form", id="finder").attrs
     script = (project / "dist" / search.SCRIPT).read_text(encoding="utf-8")
-    name, version = address.split("?v=")
+    name, version = finder["data-index"].split("?v=")
     assert name == search.SCRIPT and f'version: "{version}"' in script
+    assert finder["data-text"] == f"{search.TEXT_SCRIPT}?v={version}"
+    assert f'version: "{version}"' in (project / "dist" / search.TEXT_SCRIPT).read_text(encoding="utf-8")
     assert "Copyright 2022 Luca Ongaro" in script and "Permission is hereby granted" in script
     assert "class MiniSearch" in script
 

@@ -93,11 +93,6 @@ class Card:
         return self.review_due is not None and self.review_due < today
 
     @property
-    def search_text(self) -> str:
-        """What the search box matches: title, summary, reference and tags, folded."""
-        return fold(" ".join([self.title, self.summary or "", self.reference or "", *self.tags]))
-
-    @property
     def tag_keys(self) -> str:
         """The topic filter's keys for this card, as a JSON list."""
         return json.dumps(sorted({fold(tag) for tag in self.tags}))
@@ -113,19 +108,12 @@ class Card:
         present = {file.fmt for file in self.files}
         return tuple(name for name in registry.names() if name in present)
 
-    @property
-    def filter_keys(self) -> str:
-        """The language and format filters' keys for this card, as JSON."""
-        return json.dumps({"lang": list(self.languages), "format": list(self.format_names)})
-
     def email_href(self, clinic: str) -> str:
         """A mailto: link that opens a new email with the title and, if any, the online link.
 
         A browser cannot attach a file to it: the page says so, next to the link.
         """
         lines = [self.title]
-        if self.summary:
-            lines += ["", self.summary]
         if self.url:
             lines += ["", f"Read it online: {self.url}"]
         lines += ["", clinic]
@@ -362,12 +350,14 @@ def _inline(path: Path) -> str:
 
 
 def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str | None,
-                index: str | None = None) -> str:
+                search_version: str | None = None) -> str:
     """The catalogue's HTML, with its CSS and script inline and allowed by hash.
 
-    index is the search file's address: the inline script adds it to the page (its policy
-    trusts what that script loads, 'strict-dynamic'), so the list shows before it arrives.
+    The inline script adds the search files of search_version to the page (its policy
+    trusts what that script loads: 'strict-dynamic'), so the list shows before they arrive.
     """
+    index = search_version and {"index": f"{search.SCRIPT}?v={search_version}",
+                                "text": f"{search.TEXT_SCRIPT}?v={search_version}"}
     style = (f":root{{--primary:{brand.primary};--accent:{brand.accent}}}\n"
              + _inline(brand.styles / STYLESHEET))
     script = _inline(brand.templates / SCRIPT)
@@ -423,7 +413,7 @@ def write_catalogue(
     failed_sources = {str(Path(p).resolve()) for p in failed}
     record = _read_record(thumbs / RECORD)
     remove_partials(thumbs)  # left by a build that was killed
-    remove_partials(out, [INDEX, search.SCRIPT])
+    remove_partials(out, [INDEX, search.SCRIPT, search.TEXT_SCRIPT])
 
     for name, colour in (("primary", brand.primary), ("accent", brand.accent)):
         if (ratio := contrast_on_white(colour)) < MIN_CONTRAST:
@@ -468,11 +458,10 @@ def write_catalogue(
 
     try:
         logo = _copy_logo(brand, thumbs)
-        script, version = search.search_script([card.document() for card in result.cards],
-                                               brand.synonyms)
         # Written first: a new page never asks for an index that is not there yet.
-        write_if_changed(out / search.SCRIPT, script.encode("utf-8"))
-        page = render_page(result.cards, brand, today, logo, f"{search.SCRIPT}?v={version}")
+        version = search.write_scripts(out, [card.document() for card in result.cards],
+                                       brand.synonyms)
+        page = render_page(result.cards, brand, today, logo, version)
     except jinja2.TemplateNotFound as exc:
         result.diagnostics.append(error("catalogue", brand.templates / exc.name, 0,
                                         "cannot write the catalogue: file not found"))

@@ -9,6 +9,7 @@ the browser tests compare this index with one MiniSearch builds itself from the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -21,10 +22,12 @@ from pathlib import Path
 
 from leafpress.check.readability import split_sentences
 from leafpress.errors import LeafletError
+from leafpress.files import write_if_changed
 from leafpress.model.leaflet import Leaflet
 from leafpress.render.markup import convert
 
 SCRIPT = "search-index.js"  # beside index.html: file:// pages cannot fetch() a JSON file
+TEXT_SCRIPT = "search-text.js"  # the sentences under results: loaded once the index works
 VENDOR = Path(__file__).resolve().parent / "vendor" / "minisearch"
 TEXT_VERSION = 1  # bump when body_sentences changes, so every cached text is made again
 
@@ -45,37 +48,48 @@ _BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "fig
            "caption", "blockquote", "pre", "div", "br", "tr", "table", "ul", "ol", "dl"}
 
 
+def _unmarked(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
 def fold(text: str) -> str:
     """Lower case, without accents: what is indexed and what is typed meet here."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return _unmarked(unicodedata.normalize("NFKD", text.lower()))
 
 
 @functools.cache
 def _word() -> re.Pattern[str]:
-    """Letters, digits and marks outside Han and kana, or one Han or kana character.
+    """A run of letters, digits (\\w without '_') and marks; Python's re has no \\p{M}.
 
-    The script's twin is /[CJK]|(?:(?![CJK])[\\p{L}\\p{N}\\p{M}])+/gu; Python's re has no
-    \\p{...}, so the class is gathered once from the Unicode database.
+    The script's twin is /[CJK]|(?:(?![CJK])[\\p{L}\\p{N}\\p{M}])+/gu on folded text.
     """
-    cjk = re.compile(f"[{_CJK}]")
     ranges: list[list[int]] = []
     for code in range(0x40000):
-        char = chr(code)
-        if unicodedata.category(char)[0] in "LNM" and not cjk.match(char):
+        if unicodedata.category(chr(code))[0] == "M":
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    # Escape every bound: a class member such as '-', ']' or '^' must stay literal.
-    members = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                      for a, b in ranges)
-    return re.compile(f"[{_CJK}]|[{members}]+")
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(f"(?:[^\\W_]|[{marks}])+")
+
+
+_CJK_CHARACTER = re.compile(f"[{_CJK}]")
 
 
 def tokens(text: str) -> list[str]:
-    """The folded words of a text, stop words included (MiniSearch's tokenize)."""
-    return _word().findall(fold(text))
+    """The folded words of a text, stop words included (MiniSearch's tokenize).
+
+    Accents are stripped word by word after the split (the same words as folding first,
+    and most words are plain ASCII, which is much faster); Han and kana stand alone.
+    """
+    spaced = _CJK_CHARACTER.sub(r" \g<0> ", unicodedata.normalize("NFKD", text.lower()))
+    found = []
+    for token in _word().findall(spaced):
+        if not token.isascii() and not (token := _unmarked(token)):
+            continue  # only marks, which folding removes
+        found.append(token)
+    return found
 
 
 def term(token: str) -> str | None:
@@ -210,9 +224,44 @@ def _licence_comment() -> str:
     return f"/* MiniSearch 7.2.0, https://github.com/lucaong/minisearch\n\n{text.strip()}\n*/\n"
 
 
-def search_script(documents: Sequence[Document],
-                  synonyms: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[str, str]:
-    """The contents of search-index.js and its version (which index.html asks for)."""
+def _version(documents: Sequence[Document], synonyms: list[list[list[str]]]) -> str:
+    """A digest of everything the two files are made from: equal inputs, equal files."""
+    digest = hashlib.sha256()
+    for code in (Path(__file__), VENDOR / "minisearch.js"):
+        digest.update(code.read_bytes())
+    digest.update(json.dumps([synonyms, [dataclasses.astuple(d) for d in documents]],
+                             ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:20]
+
+
+def _header(version: str) -> str:
+    return f"/* leafpress catalogue search {version}: made by the build, do not edit. */\n"
+
+
+def _assignment(name: str, version: str, data: object) -> str:
+    # JSON.parse of one string literal is the fastest way for V8 to read a large object.
+    literal = json.dumps(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                         ensure_ascii=False).replace("</", "<\\/")
+    return f"window.{name} = {{version: {json.dumps(version)}, data: JSON.parse({literal})}};\n"
+
+
+def write_scripts(out: Path, documents: Sequence[Document],
+                  synonyms: Iterable[tuple[str, tuple[str, ...]]]) -> str:
+    """Write search-index.js (MiniSearch and the index) and search-text.js (the sentences
+    shown under results, loaded after the index); return their version.
+
+    Unchanged inputs leave both files alone without making the index again (a no-op
+    build of 1,000 leaflets would otherwise spend seconds here).
+    """
+    groups = synonym_groups(synonyms)
+    version = _version(documents, groups)
+    try:
+        with (out / SCRIPT).open(encoding="utf-8") as handle:
+            current = handle.readline() == _header(version) and (out / TEXT_SCRIPT).is_file()
+    except (OSError, UnicodeDecodeError):
+        current = False
+    if current:
+        return version
     data = {
         "fields": FIELDS,
         "boost": BOOST,
@@ -221,17 +270,15 @@ def search_script(documents: Sequence[Document],
         "fuzzy": FUZZY,
         "longestWord": LONGEST_WORD,
         "stopWords": sorted(STOP_WORDS),
-        "synonyms": synonym_groups(synonyms),
+        "synonyms": groups,
         "index": minisearch_index(documents),
-        "sentences": [list(document.sentences) for document in documents],
     }
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    version = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
     library = (VENDOR / "minisearch.js").read_text(encoding="utf-8")
-    # JSON.parse of one string literal is the fastest way for V8 to read a large object.
-    literal = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
-    script = (f"{_licence_comment()}{library}\n"
-              f"/* The leafpress catalogue's index (made by the build; do not edit). */\n"
-              f"window.LeafpressSearch = {{version: {json.dumps(version)}, "
-              f"data: JSON.parse({literal})}};\n")
-    return script, version
+    text = _header(version) + _assignment(
+        "LeafpressSearchText", version, [list(document.sentences) for document in documents])
+    index = (_header(version) + _licence_comment() + library + "\n"
+             + _assignment("LeafpressSearch", version, data))
+    # The text first, then the index, then (by the caller) the page that asks for both.
+    write_if_changed(out / TEXT_SCRIPT, text.encode("utf-8"))
+    write_if_changed(out / SCRIPT, index.encode("utf-8"))
+    return version
