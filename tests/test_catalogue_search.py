@@ -56,7 +56,8 @@ def test_the_page_asks_for_this_build_index_which_carries_minisearch_and_its_lic
     write_leaflet(project / "leaflets", "knee.md", "title: Knee care")
     build([project / "leaflets"], project / "dist", brand, jobs=1)
     page = parse((project / "dist" / INDEX).read_text(encoding="utf-8"))
-    finder = page.find("form", id="finder").attrs
+    [loader] = page.find_all("script")
+    finder = loader.attrs
     script = (project / "dist" / search.SCRIPT).read_text(encoding="utf-8")
     name, version = finder["data-index"].split("?v=")
     assert name == search.SCRIPT and f'version: "{version}"' in script
