@@ -114,7 +114,15 @@
       });
     }
 
+    // The address follows the form a moment after typing stops: history.replaceState costs
+    // milliseconds (far more from file://), too much for every key.
+    var remembering = null;
     function remember(current) {
+      clearTimeout(remembering);
+      remembering = setTimeout(function () { rewrite(current); }, 250);
+    }
+
+    function rewrite(current) {
       var params = new URLSearchParams();
       KEYS.forEach(function (key) { if (current[key]) { params.set(key, current[key]); } });
       var text = params.toString();
@@ -296,13 +304,19 @@
 
     function plural(n) { return n === 1 ? " leaflet" : " leaflets"; }
 
-    function order(first) {
+    function order(first, shownSet) {
       // The shown cards first, best match first; then the rest in title order (hidden).
-      var wanted = first.concat(cards.filter(function (card) { return !first.includes(card); }));
-      var children = list.children;
-      for (var i = 0; i < wanted.length; i += 1) {
-        if (children[i] !== wanted[i]) { list.insertBefore(wanted[i], children[i] || null); }
-      }
+      var wanted = first.concat(cards.filter(function (card) { return !shownSet.has(card); }));
+      // Walk the list once, moving only what is out of place (list.children[i] would be
+      // recounted after every move: quadratic with 1,000 cards).
+      var here = list.firstElementChild;
+      wanted.forEach(function (card) {
+        if (card === here) {
+          here = here.nextElementSibling;
+        } else {
+          list.insertBefore(card, here);
+        }
+      });
     }
 
     function apply() {
@@ -321,7 +335,7 @@
         if (hide || !hits) { undecorate(card); }
       });
       if (hits) {
-        order(shown);
+        order(shown, visible);
         hits.forEach(function (hit, rank) {
           if (rank < SYNC) {
             decorate(hit.card, hit);
@@ -331,7 +345,7 @@
           }
         });
       } else {
-        order(cards.filter(function (card) { return visible.has(card); }));
+        order(cards.filter(function (card) { return visible.has(card); }), visible);
       }
       empty.hidden = shown.length !== 0;
       list.hidden = shown.length === 0;

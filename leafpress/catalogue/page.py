@@ -389,7 +389,7 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         script=Markup(script),
         generator=f"leafpress {__version__}",
     )
-    # The template's indentation is a third of a 1,000-card page: drop it from the body (no
+    # The template's indentation is an eighth of a 1,000-card page: drop it from the body (no
     # <pre> there; the head's style and script keep theirs, which their hashes cover).
     head, body, rest = page.partition("<body>")
     return head + body + _INDENT.sub("\n", rest)
