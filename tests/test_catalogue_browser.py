@@ -462,3 +462,28 @@ def test_the_shipped_index_is_the_one_minisearch_builds_itself(shelf, library):
     assert normal(theirs) == normal(ours)
     assert normal(page.evaluate("window.LeafpressSearch.data.index")) == normal(
         search.minisearch_index([card.document() for card in library[1].cards]))
+
+
+def test_with_javascript_off_the_whole_list_is_there_to_read(browser, library):
+    out = library[0]
+    page = browser.new_page(java_script_enabled=False)
+    try:
+        page.goto((out / INDEX).as_uri())
+        expect(page.locator(".card")).to_have_count(5)
+        expect(page.locator(".card:visible")).to_have_count(5)
+        expect(page.locator("#finder")).to_be_hidden()  # no search box that could not work
+        for link in page.locator("a.format").all():
+            assert (out / unquote(link.get_attribute("href"))).is_file()
+        expect(page.locator(".card", has_text="Exercises for neck pain").locator(".badge-overdue")).to_be_visible()
+    finally:
+        page.close()
+
+
+def test_the_filters_fit_a_phone(shelf):
+    page = shelf(viewport={"width": 375, "height": 800}, device_scale_factor=2).page
+    page.fill("#search", "exercises")
+    expect(page.locator(".card:visible .match").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for selector in ("#filter-lang", "#filter-format", "#filter-review", ".match"):
+        box = page.locator(selector).first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, selector

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from leafpress import __version__
 from leafpress import formats as registry
 from leafpress.catalogue import search
+from leafpress.catalogue.search import fold
 from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
 from leafpress.errors import Diagnostic, error, warning
@@ -139,12 +139,6 @@ class CatalogueResult:
     cards: list[Card] = field(default_factory=list)
     thumbnails: list[Path] = field(default_factory=list)  # rendered in this run
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, as the page's script folds what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def csp_hash(text: str) -> str:
