@@ -351,6 +351,9 @@ def test_clinic_synonyms_widen_a_search(shelf, visit, library):
 def test_filters_combine_with_search_and_the_address_keeps_them(shelf, library):
     page = shelf().page
     assert "Polski (1)" in page.locator("#filter-lang option").all_inner_texts()
+    polish = page.locator(".card", has_text="Ćwiczenia")  # its words read as Polish
+    assert polish.locator(".card-title").get_attribute("lang") == "pl"
+    assert page.locator(".card", has_text="neck pain").locator(".card-title").get_attribute("lang") is None
     page.select_option("#filter-lang", "pl")
     expect(page.locator(".card:visible .card-title")).to_have_text(["Ćwiczenia po operacji kręgosłupa"])
     page.fill("#search", "spaceruj")  # a word of its text, with the language filter
