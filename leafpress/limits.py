@@ -15,3 +15,12 @@ NUMBER_BOUNDS = {"colspan": (1, 20), "rowspan": (1, 500), "start": (-10**6, 10**
                  "width": (1, 10**4), "height": (1, 10**4)}
 JOB_TIMEOUT = 60.0  # seconds for one leaflet in one format
 MEMORY_LIMIT = 2 * 1024**3  # address space per worker; WeasyPrint needs ~0.5 GB
+MAX_OUTPUT_BYTES = 1024**3  # a PDF we wrote, hashed to see whether it is still ours
+MAX_MANIFEST_BYTES = 64 * 1024**2  # a build manifest or the catalogue's record
+# Every picture a leaflet shows, added up (one file counts once, however often it is named).
+MAX_LEAFLET_IMAGE_BYTES = 50 * 1024**2
+# Decoded images a worker keeps between leaflets; past it the cache starts again, so one
+# picture-heavy leaflet never costs the next its memory.
+IMAGE_CACHE_BYTES = 64 * 1024**2
+MAX_URL_LENGTH = 200  # characters of `url`: more makes a QR code too dense to scan at 34 mm
+MAX_WARNINGS = 20  # shown per leaflet and output; the rest are counted in one line
