@@ -135,3 +135,22 @@ def test_a_bad_synonym_is_one_line_naming_it(project, value):
 
 def test_the_shipped_brand_has_clinic_synonyms(brand):
     assert ("keyhole", ("minimally invasive",)) in brand.synonyms
+
+
+def test_forged_text_in_the_record_stays_text(project, brand):
+    folder = project / "leaflets"
+    write_leaflet(folder, "kept.md", "title: Kept card", "Plain words.\n")
+    build([folder], project / "dist", brand, jobs=1)
+    record_path = project / "dist" / "thumbs" / "catalogue.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    entry = record["leaflets"]["kept"]
+    entry["text"] = {"key": 7, "sentences": ["<img src=x onerror=alert(1)> forged words"], "extra": "x"}
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    (folder / "kept.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")  # kept from the record
+    result = build([folder], project / "dist", brand, jobs=1)
+    [card] = result.catalogue.cards
+    assert card.stale and card.sentences == ("<img src=x onerror=alert(1)> forged words",)
+    html = (project / "dist" / INDEX).read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "onerror" not in html
+    assert json.loads(record_path.read_text(encoding="utf-8"))["leaflets"]["kept"]["text"] == {
+        "key": "", "sentences": ["<img src=x onerror=alert(1)> forged words"]}  # only ever text

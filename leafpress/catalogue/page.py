@@ -210,17 +210,19 @@ def _details_of(leaflet: Leaflet) -> dict:
     }
 
 
-def _sentences(stem: str, leaflet: Leaflet | None, recorded: object) -> tuple[dict, tuple[str, ...]]:
+def _sentences(leaflet: Leaflet | None, recorded: object) -> tuple[dict, tuple[str, ...]]:
     """A card's body sentences, from the record while the source's body is unchanged.
 
     Markdown and the sanitiser cost milliseconds a leaflet: a no-op build of 1,000 must
     not pay them again. A card kept from an earlier build keeps its recorded text.
     """
-    cached = recorded if isinstance(recorded, dict) else {}
+    cached = recorded if isinstance(recorded, dict) else {}  # the record may be edited or forged
     sentences = cached.get("sentences")
     fine = isinstance(sentences, list) and all(isinstance(s, str) for s in sentences)
     if leaflet is None:
-        return (cached, tuple(sentences)) if fine else ({}, ())
+        key = cached.get("key")
+        return ({"key": key if isinstance(key, str) else "", "sentences": sentences}, tuple(sentences)
+                ) if fine else ({}, ())
     key = search.text_key(leaflet)
     if not fine or cached.get("key") != key:
         sentences = search.body_sentences(leaflet)
@@ -470,7 +472,7 @@ def write_catalogue(
         cover = _cover(files) if own_thumbs else None
         thumb = cover and _thumbnail(stem, out / cover.name, cover.format, thumbs, rebuilt_paths,
                                      result, made)
-        text, sentences = _sentences(stem, loaded.get(stem), record.get(stem, {}).get("text"))
+        text, sentences = _sentences(loaded.get(stem), record.get(stem, {}).get("text"))
         new_record[stem] = {"details": details, "files": cache, "text": text}
         result.cards.append(Card(
             stem=stem,
@@ -485,7 +487,7 @@ def write_catalogue(
             files=tuple(files),
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
-            lang=details.get("lang") or brand.lang,
+            lang=details.get("lang") or brand.lang,  # checked as the front matter is
             sentences=sentences,
         ))
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
