@@ -519,8 +519,11 @@ def write_catalogue(
         return result
     try:
         if own_thumbs:
-            write_if_changed(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
-                                                         indent=1, sort_keys=True).encode("utf-8"))
+            # Compact: json's C encoder skips indented output, and the record holds every
+            # leaflet's sentences (about 5 MB for 1,000 leaflets).
+            write_if_changed(thumbs / RECORD, json.dumps(
+                {"version": 1, "leaflets": new_record}, separators=(",", ":"),
+                sort_keys=True).encode("utf-8"))
         write_if_changed(result.path, page.encode("utf-8"))
     except OSError as exc:  # a full disk, index.html that is a folder: the PDFs stay as they are
         result.diagnostics.append(error("catalogue", result.path, 0, "cannot write the "
