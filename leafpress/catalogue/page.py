@@ -100,6 +100,8 @@ class Card:
         """The topic filter's keys for this card, as a JSON list."""
         return json.dumps(sorted({fold(tag) for tag in self.tags}))
 
+    # Language editions (issue 13) add their languages here, their files to format_names
+    # and their titles to document(): the filters and the index read only these three.
     @property
     def languages(self) -> tuple[str, ...]:
         """Every language the card offers (the language filter's keys)."""
