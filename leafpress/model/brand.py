@@ -63,6 +63,8 @@ class Brand:
     # The brand's own sentences per language: {"pl": {"disclaimer": "...", ...}}.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     governance: Governance = Governance()
+    # The catalogue's search: a word or phrase and what else it should find ([synonyms]).
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -98,6 +100,7 @@ _TOP = {
     "readability": (dict, False, {}),
     "translations": (dict, False, {}),
     "governance": (dict, False, {}),
+    "synonyms": (dict, False, {}),
 }
 _TABLES = {
     "colours": {"primary": (str, True, None), "accent": (str, True, None)},
@@ -178,6 +181,19 @@ def _validated(data: dict, spec: dict, text: str, table: str | None, path: Path)
     return values
 
 
+def _synonyms(table: dict, text: str, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """[synonyms]: each key a word or phrase, each value a list of others it should find."""
+    found = []
+    for word, others in table.items():
+        if (not word.strip() or not isinstance(others, list) or not others
+                or not all(isinstance(other, str) and other.strip() for other in others)):
+            raise ConfigError(path, line_of(text, "synonyms", word) or line_of(text, None, "synonyms"),
+                              f"synonym '{word}' must be a word with a list of words or phrases, "
+                              'like keyhole = ["minimally invasive"]')
+        found.append((word.strip(), tuple(other.strip() for other in others)))
+    return tuple(found)
+
+
 def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
     """Read and validate a brand file; raise ConfigError naming the bad key and line."""
     try:
@@ -227,6 +243,7 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
 
     governance = _governance(tables["governance"], text, path)
     return Brand(
+        synonyms=_synonyms(top["synonyms"], text, path),
         path=path.resolve(),
         name=top["name"],
         logo=logo,
