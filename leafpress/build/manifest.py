@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -46,13 +47,16 @@ def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
                 else f"refused:{exc.reason}")
 
 
-def tree_digest(folder: Path) -> str:
-    """SHA-256 over every file below folder: relative names and bytes, in sorted order."""
+def tree_digest(folder: Path, skip: Iterable[Path] = ()) -> str:
+    """SHA-256 over every file below folder (but skip): relative names and bytes, sorted."""
+    skipped = {Path(path).resolve() for path in skip}
     digest = hashlib.sha256()
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             path = Path(root, name)
+            if skipped and path.resolve() in skipped:
+                continue
             digest.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
     return digest.hexdigest()
 
@@ -73,6 +77,9 @@ def _relative_to(value: object, folder: Path) -> object:
     return value
 
 
+CATALOGUE_ONLY = ("synonyms",)  # brand values no output depends on
+
+
 def environment_key(brand: Brand) -> str:
     """Hash of everything shared by all leaflets: brand, templates, styles, fonts, versions."""
     parts = {
@@ -80,11 +87,14 @@ def environment_key(brand: Brand) -> str:
         "versions": {name: _version(name) for name in DISTRIBUTIONS},
         # The engine's own code: an edit to it during development must not leave stale PDFs.
         "code": tree_digest(Path(__file__).parent.parent),
-        "brand": _relative_to(dataclasses.asdict(brand), brand.folder),
-        "brand_file": file_digest(brand.path),
+        # Every value the brand file can set (unknown keys are refused), except what only the
+        # catalogue reads: a new synonym must not re-render every PDF.
+        "brand": _relative_to({key: value for key, value in dataclasses.asdict(brand).items()
+                               if key not in CATALOGUE_ONLY}, brand.folder),
         "logo": file_digest(brand.logo),
         "templates": tree_digest(brand.templates),
-        "styles": tree_digest(brand.styles),  # CSS, fonts and usually the logo
+        # CSS, fonts and usually the logo; the brand file is hashed by its values, above.
+        "styles": tree_digest(brand.styles, skip=[brand.path]),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -8,6 +8,7 @@ from typing import Any
 from leafpress.formats.base import Output, human_size, plural
 from leafpress.formats.pdf import PdfFormat
 from leafpress.model.brand import Brand
+from leafpress.model.language import is_rtl
 from leafpress.model.leaflet import Leaflet
 
 PAGES_PER_SHEET = 4  # a folded A4 sheet, printed on both sides
@@ -57,9 +58,11 @@ class Booklet(PdfFormat):
         if furniture.pages != pages:
             raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "
                                f"{pages} came out as {furniture.pages}")
-        # The catalogue's picture (page 1, with its footer) is made from the imposed sheets
-        # by picture(), and only when the booklet is the one pictured (no A4 built).
-        output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem))
+        # The catalogue's picture is the leaflet's page 1, taken before imposition (where
+        # page 1 sits on the sheet depends on the language's direction).
+        output.thumbnail = super().picture(output.data)
+        output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem),
+                                     right_to_left=is_rtl(leaflet.lang))
         output.pages = pages // 2  # sheet sides
         return output
 

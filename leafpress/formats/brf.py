@@ -8,7 +8,7 @@ from typing import Any
 
 from leafpress.formats.base import Format, Output, human_size, plural
 from leafpress.model.brand import Brand
-from leafpress.model.language import primary
+from leafpress.model.language import base as primary
 from leafpress.model.leaflet import Leaflet
 from leafpress.render.braille import CELLS, LINES, PAGE_END, linear, typeset
 from leafpress.render.html import render_html

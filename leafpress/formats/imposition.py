@@ -8,11 +8,12 @@ MM = 72 / 25.4
 SHEET = (297 * MM, 210 * MM)  # A4 landscape, in points
 
 
-def sheet_order(pages: int) -> list[tuple[int, int]]:
+def sheet_order(pages: int, right_to_left: bool = False) -> list[tuple[int, int]]:
     """(left, right) page numbers (1-based) for each sheet side: front, back, front, back...
 
     For n pages (a multiple of 4), sheet i from 0 has n-2i | 2i+1 on its front and
-    2i+2 | n-2i-1 on its back, so the folded, stapled stack reads 1, 2, 3 ... n.
+    2i+2 | n-2i-1 on its back, so the folded, stapled stack reads 1, 2, 3 ... n. A
+    right-to-left booklet (Arabic, Urdu) opens the other way: every pair is mirrored.
     """
     if pages % 4:
         raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
@@ -20,11 +21,11 @@ def sheet_order(pages: int) -> list[tuple[int, int]]:
     for i in range(pages // 4):
         sides.append((pages - 2 * i, 2 * i + 1))
         sides.append((2 * i + 2, pages - 2 * i - 1))
-    return sides
+    return [(right, left) for left, right in sides] if right_to_left else sides
 
 
-def impose_booklet(pdf: bytes, furniture: bytes | None = None,
-                   print_only: str | None = None) -> bytes:
+def impose_booklet(pdf: bytes, furniture: bytes | None = None, print_only: str | None = None,
+                   right_to_left: bool = False) -> bytes:
     """Impose an A5 PDF as a booklet of A4 landscape sheets; blank pages pad it to a multiple of 4.
 
     furniture, if given, is a second A5 PDF drawn under the first, page for page, with as many
@@ -64,7 +65,7 @@ def impose_booklet(pdf: bytes, furniture: bytes | None = None,
     writer.pdf_header = reader.pdf_header  # same PDF version as the A5 original (1.7)
     everything = pages + under
     forms = [_as_form(page, writer) for page in everything]
-    for left, right in sheet_order(count):
+    for left, right in sheet_order(count, right_to_left):
         drawing = []
         xobjects = {}
         for number, x in ((left, left_x), (right, left_x + width)):

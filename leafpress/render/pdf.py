@@ -10,6 +10,7 @@ from pathlib import Path
 from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
 from leafpress.model.links import LINK_SCHEMES, scheme_of
+from leafpress.model.scripts import language_css
 from leafpress.render.fetcher import canonical_url
 from leafpress.render.pdfua import repair
 
@@ -20,7 +21,8 @@ def brand_css(brand: Brand) -> str:
     """The brand's values as CSS custom properties (validated hex and numbers only)."""
     # --brand-body-size stays the brand's own, for formats that change --body-size.
     return (f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; }}")
+            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; "
+            f"--easy-read-size: {brand.easy_read_pt:g}pt; }}\n{language_css()}")
 
 
 @dataclass
@@ -79,7 +81,9 @@ def preload() -> None:
     import weasyprint  # noqa: F401
     import weasyprint.text.fonts  # noqa: F401
 
-    from leafpress.render import fetcher  # noqa: F401
+    from leafpress.render import actual_text, fetcher  # noqa: F401
+
+    actual_text.install()
 
 
 class Renderer:
@@ -91,7 +95,10 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         from leafpress.limits import MAX_IMAGE_PIXELS
+        from leafpress.render import actual_text
         from leafpress.render.fetcher import LocalFetcher
+
+        actual_text.install()
 
         # Second line of defence behind the fetcher's own check: Pillow refuses bombs too.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
