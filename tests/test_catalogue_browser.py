@@ -14,9 +14,6 @@ from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, write_leaflet
 
-# One worker builds the module fixture (--dist loadgroup in pyproject).
-pytestmark = pytest.mark.xdist_group("browser")
-
 OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults with neck pain.\n"
            "reviewed: 2019-03-01\nreview_due: 2021-03-01\ntags: [neck, exercise]")
 
