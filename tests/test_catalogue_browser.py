@@ -19,15 +19,18 @@ OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, brand):
+def site(tmp_path_factory, brand, built_samples):
     """The samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
     root = tmp_path_factory.mktemp("site")
     sources = root / "leaflets"
     shutil.copytree(SAMPLES, sources)
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE)
     out = root / "dist"
+    # The samples' PDFs, manifest and thumbnails from the shared build: only the new one renders.
+    shutil.copytree(built_samples, out, ignore=shutil.ignore_patterns("index.html"))
     result = build([sources], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
+    assert [p.name for p in result.written] == ["neck-pain-exercises.pdf"]
     shutil.copy2(out / "lumbar-discectomy-recovery.pdf", out / "lumbar-discectomy-recovery-large-print.pdf")
     write_catalogue(out, result.leaflets, brand, rebuilt=result.written)
     return out
