@@ -71,7 +71,8 @@ def watch(sources: list[Path], out: Path, brand_path: Path, port: int, jobs: int
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(out, 0, f"cannot create the output folder: {exc.strerror}") from None
+        raise ConfigError(out, 0, "cannot use this as the output folder: "
+                               f"{(exc.strerror or str(exc)).lower()}") from None
     state = BuildState()
     server = PreviewServer(out, port, state)
     try:

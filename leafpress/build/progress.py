@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from leafpress.errors import Diagnostic, display_path
+from leafpress.errors import Diagnostic, display_path, shown
 
 
 class Progress:
@@ -66,7 +66,7 @@ class BarProgress(Progress):
 
     def advance(self, target: Path, ok: bool) -> None:
         self.done += 1
-        self.current = target.name
+        self.current = shown(target.name)  # a file name may hold an escape sequence
         self._draw()
 
     def note(self, diagnostic: Diagnostic) -> None:

@@ -18,14 +18,24 @@ class Booklet(PdfFormat):
     suffix = "-booklet"
     label = "Booklet PDF"
     help_template = "help/booklet.html.j2"
+    # Two A5 pages share each sheet, so the booklet carries no tags: said where it is chosen
+    # (the catalogue, beside its link) and in the PDF's own metadata.
+    audience = "For printing only: for screen readers and email, use the A4 PDF."
 
     def render(self, leaflet: Leaflet, brand: Brand, state: Any) -> Output:
         from leafpress.formats.imposition import impose_booklet
 
         output = self.render_pdf(leaflet, brand, state)
+        padding = -output.pages % PAGES_PER_SHEET
+        if padding == PAGES_PER_SHEET - 1 and not output.errors:
+            # One page over a sheet: try the back matter on the body's last page instead of
+            # a page of its own (still the back cover); a whole sheet saved when it fits.
+            shared = self.render_pdf(leaflet, brand, state, {"back_matter_follows": True})
+            if shared.pages == output.pages - 1:
+                shared.warnings = output.warnings
+                output, padding = shared, 0
         # Notes pages go before the back cover and are full pages, so adding k of them adds
         # exactly k pages and moves nothing else: one extra render gives the final layout.
-        padding = -output.pages % PAGES_PER_SHEET
         if padding and not output.errors:
             padded = self.render_pdf(leaflet, brand, state, {"notes_pages": padding})
             if padded.pages != output.pages + padding:
@@ -35,9 +45,16 @@ class Booklet(PdfFormat):
             output = padded
         # The catalogue's picture is the leaflet's page 1, taken before imposition.
         output.thumbnail = super().picture(output.data)
-        output.data = impose_booklet(output.data)
+        output.data = impose_booklet(output.data, self.print_only(leaflet.stem))
         output.pages //= 2  # sheet sides
         return output
+
+    def print_only(self, stem: str) -> str:
+        """The PDF's subject: this is the print-only edition, and which file to use instead."""
+        from leafpress.formats.a4 import A4
+
+        return (f"Print-only edition: two pages share each sheet, so it is not tagged for "
+                f"screen readers. For screen readers and email, use {A4().output_name(stem)}.")
 
     def picture(self, data: bytes | Path) -> bytes | None:
         from leafpress.render.thumbnail import thumbnail

@@ -23,12 +23,13 @@ def sheet_order(pages: int) -> list[tuple[int, int]]:
     return sides
 
 
-def impose_booklet(pdf: bytes) -> bytes:
+def impose_booklet(pdf: bytes, print_only: str | None = None) -> bytes:
     """Impose an A5 PDF as a booklet of A4 landscape sheets; blank pages pad it to a multiple of 4.
 
     The document's title, author, subject, keywords, dates and language are kept. The tag
     tree and link annotations are not: two pages share a sheet, so the booklet is for
-    printing, not for reading on screen (the A4 and large-print PDFs are the accessible ones).
+    printing, not for reading on screen (the A4 and large-print PDFs are the accessible ones);
+    print_only, when given, becomes its subject and the title says "booklet for printing".
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
@@ -64,7 +65,12 @@ def impose_booklet(pdf: bytes) -> bytes:
 
     info = reader.metadata or {}
     producer = str(info.get("/Producer", "")).strip()
-    writer.add_metadata({**info, "/Producer": f"{producer}; imposed with pypdf".lstrip("; ")})
+    metadata = {**info, "/Producer": f"{producer}; imposed with pypdf".lstrip("; ")}
+    if print_only:
+        # A reader or a screen reader shows the title first: say it is the printing edition.
+        metadata["/Title"] = f"{info.get('/Title', '')} (booklet for printing)".lstrip()
+        metadata["/Subject"] = print_only
+    writer.add_metadata(metadata)
     if "/Lang" in reader.root_object:
         writer.root_object[NameObject("/Lang")] = TextStringObject(str(reader.root_object["/Lang"]))
     preferences = writer.create_viewer_preferences()
