@@ -55,7 +55,8 @@ def catalogue_problems(leaflet: Leaflet, brand: Brand) -> list[Diagnostic]:
         found.append(error("catalogue", leaflet.path, line,
                            f"{display_path(path)} does not translate {len(missing)} of the "
                            f"template's messages: {_quote(missing)}"))
-    lacking = [key for key in BRAND_SENTENCES if not brand.sentence(key, leaflet.lang)]
+    wanted = BRAND_SENTENCES + (("house_sentence",) if brand.governance.house_sentence else ())
+    lacking = [key for key in wanted if not brand.sentence(key, leaflet.lang)]
     if lacking:
         found.append(error("catalogue", leaflet.path, line,
                            f"{display_path(brand.path)} has no [translations.{base(leaflet.lang)}]"

@@ -15,10 +15,13 @@ from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, wa
 from leafpress.files import FileRefused, open_regular
 from leafpress.limits import MAX_RESOURCE_BYTES
 from leafpress.model.characters import lookalike_message
-from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
+from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source, url_findings
 from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
+from leafpress.check.svgtext import read_drawing
+from leafpress.control.record import RecordError, Records, changed_since_issue
+from leafpress.limits import MIN_TEXT_PT
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
 from leafpress.model.source import Source, discover, read_source, read_source_with_hidden
 from leafpress.check import easy_read
@@ -167,7 +170,26 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
             code = {"image is outside the leaflet's folder": "image-outside",
                     "image not found": "image-missing"}.get(problem, "image-unusable")
             found.append(error(code, path, line, f"{problem}: {src[:200]}"))
+        elif local.suffix.lower() == ".svg":
+            found += svg_text_findings(path, line, local, src)
     return found
+
+
+FORMAT_WORDS = {"a4": "A4", "large-print": "large print", "booklet": "the booklet"}
+
+
+def svg_text_findings(path: Path, line: int, svg: Path, src: str) -> list[Diagnostic]:
+    """A drawing's words shrink with it: warn where they would print below a format's
+    minimum (large print cannot enlarge text inside an image)."""
+    drawing = read_drawing(svg)
+    small = drawing.too_small() if drawing is not None else {}
+    if not small:
+        return []
+    where = ", ".join(f"{size:g}pt in {FORMAT_WORDS.get(fmt, fmt)} (under {MIN_TEXT_PT[fmt]:g}pt)"
+                      for fmt, size in small.items())
+    return [warning("image-text-size", path, line,
+                    f"text in {src} prints at {where}: make its words larger, or put them "
+                    "in the leaflet's text")]
 
 
 def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
@@ -318,13 +340,27 @@ def _front_matter_blocks(source: Source) -> list[Block]:
     return found
 
 
+def issue_findings(leaflet: Leaflet, records: Records) -> list[Diagnostic]:
+    """What build would refuse: an issued version's text changed (a damaged record is reported
+    once, on its own, by check())."""
+    if leaflet.status != APPROVED or leaflet.version is None:
+        return []  # only approved versions are issued
+    record = records.of(leaflet)
+    if isinstance(record, RecordError):
+        return []
+    problem = changed_since_issue(leaflet, record)
+    return [problem] if problem else []
+
+
 def check_leaflet(path: Path, brand: Brand, today: datetime.date,
                   linked: dict[Path, Leaflet] | None = None,
-                  link_problems: list[Diagnostic] = ()) -> LeafletReport:
+                  link_problems: list[Diagnostic] = (),
+                  records: Records | None = None) -> LeafletReport:
     """Every rule on one source; front-matter errors do not stop the body's checks.
 
     linked holds the leaflets as model/editions.py linked them (an edition knows its master's
-    version there); link_problems are what linking found wrong with this source.
+    version there); link_problems are what linking found wrong with this source; records
+    are the issued versions beside the sources.
     """
     try:
         source, hidden = read_source_with_hidden(path)
@@ -341,6 +377,7 @@ def check_leaflet(path: Path, brand: Brand, today: datetime.date,
     if leaflet is not None:
         title = leaflet.title
         findings += review_findings(leaflet, today) + missing_field_findings(leaflet)
+        findings += issue_findings(leaflet, records or Records())
         findings += url_findings(leaflet)
         findings += staleness_findings(leaflet) if leaflet.is_edition else []
         findings += catalogue_problems(leaflet, brand)
@@ -392,6 +429,10 @@ def check(sources: list[Path], brand: Brand, today: datetime.date) -> CheckRepor
             continue  # check_leaflet reports it, with the body's findings
     linked, problems = link_editions(parsed)
     by_path = {leaflet.path: leaflet for leaflet in linked}
+    records = Records()
     reports += [check_leaflet(path, brand, today, by_path,
-                              [d for d in problems if d.path == path]) for path in paths]
+                              [d for d in problems if d.path == path], records) for path in paths]
+    # A damaged record of issued versions: one line of its own, like a missing source.
+    reports += [LeafletReport(path, None, None, [record.diagnostic])
+                for path, record in records.by_path.items() if isinstance(record, RecordError)]
     return CheckReport(brand, brand_findings(brand), reports)

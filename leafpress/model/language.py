@@ -62,3 +62,8 @@ def edition_name(tag: str, easy_read: bool, master_lang: str) -> str:
     if easy_read and same_language(tag, master_lang):
         return EASY_READ
     return f"{own_name(tag)} · {EASY_READ}" if easy_read else own_name(tag)
+
+
+def direction(tag: str) -> str:
+    """'rtl' or 'ltr' for a BCP 47 tag: the one place a page's `dir` comes from."""
+    return "rtl" if is_rtl(tag) else "ltr"

@@ -22,6 +22,10 @@ REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.\-/]{0,38}[A-Za-z0-9])?")
 VERSION = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){0,3}")  # 1, 1.2, 2.0.1
 URL = re.compile(rf"https://[^\s/]+\.[^\s]+")
 STEM = re.compile(r"^[^/\\\s.][^/\\]{0,199}$")  # a file name without its folder
+# The lifecycle: a draft builds with a mark on every page and is never issued; a withdrawn
+# leaflet is not built at all. Approved is the default, so older sources are unchanged.
+DRAFT, APPROVED, WITHDRAWN = "draft", "approved", "withdrawn"
+STATUSES = (DRAFT, APPROVED, WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class Leaflet:
     lang: str
     url: str | None
     tags: tuple[str, ...]
+    owner: str | None
+    approved_by: str | None
+    approved: datetime.date | None
+    changes: tuple[str, ...]
+    status: str
     body: str
     body_line: int
     lines: dict[str, int]  # front-matter key -> line, for messages about values
@@ -97,6 +106,20 @@ def _tags(value: Any) -> tuple[str, ...] | None:
     return None
 
 
+def _lines(value: Any) -> tuple[str, ...] | None:
+    # One line of text, or a short list of them.
+    if _text(value):
+        return (_text(value),)
+    if isinstance(value, list) and value and all(_text(item) for item in value):
+        return tuple(_text(item) for item in value)
+    return None
+
+
+def _status(value: Any) -> str | None:
+    return value.strip().lower() if isinstance(value, str) and value.strip().lower() in STATUSES \
+        else None
+
+
 def _lang(value: Any) -> str | None:
     return value if isinstance(value, str) and LANG_TAG.match(value) else None
 
@@ -133,6 +156,11 @@ FIELDS = {
     "based_on_version": (_matching(VERSION, numbers=True),
                          "the master's version it was made from, like 1.2"),
     "easy_read": (_flag, "true or false"),
+    "owner": (_text, "text: the responsible clinician or role"),
+    "approved_by": (_text, "text: the person or committee who approved it"),
+    "approved": (_date, "a date like 2026-10-01"),
+    "changes": (_lines, "a line of text, or a list of lines"),
+    "status": (_status, "one of draft, approved, withdrawn"),
 }
 REQUIRED = ("title",)
 
@@ -154,10 +182,14 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
             problems.append(error("bad-value", source.path, field.line,
                                   f"'{key}' must be {expected}"))
         values[key] = value
-    for key in REQUIRED:
+    # A draft is not approved yet: the brand's governance keys are required once it is.
+    status = values.get("status") or APPROVED
+    governance = brand.governance.required if status != DRAFT else ()
+    for key in (*REQUIRED, *governance):
         if values.get(key) is None and key not in invalid:
             line = source.fields[key].line if key in source.fields else 1
-            problems.append(error("missing-key", source.path, line, f"missing '{key}'"))
+            why = "" if key in REQUIRED else ": the brand's [governance] requires it"
+            problems.append(error("missing-key", source.path, line, f"missing '{key}'{why}"))
     reviewed, due = values.get("reviewed"), values.get("review_due")
     if reviewed and due and due <= reviewed:
         problems.append(error("bad-value", source.path, source.fields["review_due"].line,
@@ -177,6 +209,11 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
         lang=values.get("lang") or brand.lang,
         url=values.get("url"),
         tags=values.get("tags") or (),
+        owner=values.get("owner"),
+        approved_by=values.get("approved_by"),
+        approved=values.get("approved"),
+        changes=values.get("changes") or (),
+        status=status,
         body=source.body,
         body_line=source.body_line,
         lines={key: field.line for key, field in source.fields.items()},

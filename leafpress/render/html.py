@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -12,10 +14,10 @@ from markupsafe import Markup
 
 from leafpress import __version__
 from leafpress.i18n import translations
-from leafpress.model.language import is_rtl
 from leafpress.model.brand import Brand
-from leafpress.render.markup import convert
+from leafpress.model.language import direction, is_rtl
 from leafpress.model.leaflet import Leaflet
+from leafpress.render.markup import convert
 from leafpress.render.qr import qr_data_uri
 
 TEMPLATE = "leaflet.html.j2"
@@ -37,6 +39,12 @@ def local_date(context, value: datetime.date) -> str:
 def display_url(value: str) -> str:
     """An address as people read it: no scheme, no trailing slash."""
     return value.removeprefix("https://").removeprefix("http://").rstrip("/")
+
+
+def csp_hash(text: str) -> str:
+    """A CSP source expression allowing exactly this inline style or script."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 # Unicode isolates: Pango honours them (WeasyPrint ignores <bdi> and unicode-bidi), so a
@@ -94,33 +102,45 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["ltr"] = ltr
     env.filters["ltr_attr"] = ltr_attr
     env.filters["display_url"] = display_url
+    env.filters["direction"] = direction
     return env
 
 
+def render_body(leaflet: Leaflet, notes: list[str] | None = None) -> str:
+    """The leaflet's body as sanitised HTML, the one every format shows; warnings into notes.
+
+    Right-to-left editions get their left-to-right runs (phone numbers, references) isolated;
+    Easy Read paragraphs that open with a picture are marked for the picture column.
+    """
+    body, dropped = convert(leaflet.body, leaflet.path, leaflet.body_line)
+    if notes is not None:
+        notes.extend(dropped)
+    if is_rtl(leaflet.lang):
+        body = isolate_ltr_runs(body)
+    if leaflet.easy_read:
+        body = picture_paragraphs(body)
+    return body
+
+
 def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | None = None,
-                notes: list[str] | None = None) -> str:
-    """Render the leaflet's HTML for one format; warnings about the body go into notes."""
+                notes: list[str] | None = None, body: str | None = None) -> str:
+    """Render the leaflet's page for one format, in its language; warnings about the body
+    go into notes.
+
+    body: the sanitised body when the format has already made it (render_body) and changed
+    only what its medium needs, such as where images are; extras override template values.
+    """
     env = environment(brand.templates)
     # One worker renders one leaflet at a time: the language is installed for each.
     env.install_gettext_translations(translations(brand.templates, leaflet.lang), newstyle=True)
     template = env.get_template(TEMPLATE)
-    body, dropped = convert(leaflet.body, leaflet.path, leaflet.body_line)
-    if notes is not None:
-        notes.extend(dropped)
-    rtl = is_rtl(leaflet.lang)
-    if rtl:
-        body = isolate_ltr_runs(body)
-    if leaflet.easy_read:
-        body = picture_paragraphs(body)
-    return template.render(
-        leaflet=leaflet,
-        brand=brand,
-        format=fmt,
-        body=Markup(body),
-        logo_url=brand.logo.as_uri(),
-        generator=f"leafpress {__version__}",
-        qr_code=qr_data_uri(leaflet.url) if leaflet.url else None,
-        clinic_name=brand.sentence("name", leaflet.lang) or brand.name,
-        rtl=rtl,
-        **(extras or {}),
-    )
+    if body is None:
+        body = render_body(leaflet, notes)
+    values = dict(extras or {})
+    values.setdefault("logo_url", brand.logo.as_uri())
+    if "qr_code" not in values:
+        values["qr_code"] = qr_data_uri(leaflet.url) if leaflet.url else None
+    return template.render(leaflet=leaflet, brand=brand, format=fmt, body=Markup(body),
+                           generator=f"leafpress {__version__}",
+                           clinic_name=brand.sentence("name", leaflet.lang) or brand.name,
+                           rtl=is_rtl(leaflet.lang), **values)
