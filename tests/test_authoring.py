@@ -101,7 +101,7 @@ def test_doctor_reports_a_healthy_machine(project, run):
     result = run("doctor")
     assert result.exit_code == 0, result.output
     for what in ("Python", "WeasyPrint", "Pango", "HarfBuzz subsetting", "Brand", "Fonts",
-                 "Output folder"):
+                 "Language fonts", "Output folder"):
         assert f"ok       {what}:" in result.output
     assert "Ready to build leaflets." in result.output
 

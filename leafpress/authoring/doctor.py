@@ -80,6 +80,21 @@ def check_fonts(brand: Brand) -> Finding:
     return Finding(OK, "Fonts", f"{len(names)} bundled font file(s) found")
 
 
+def check_language_fonts() -> Finding:
+    """The Noto fonts language editions print with (a warning: English still builds)."""
+    from leafpress.check.glyphs import INSTALL_HINT, installed_families
+    from leafpress.model.scripts import SCRIPT_FONTS
+
+    wanted = sorted({family for families in SCRIPT_FONTS.values() for family in families})
+    missing = [family for family in wanted if family not in installed_families()]
+    if missing:
+        langs = sorted(tag for tag, families in SCRIPT_FONTS.items()
+                       if any(family in missing for family in families))
+        return Finding(WARN, "Language fonts", f"missing {', '.join(missing)}: editions in "
+                       f"{', '.join(langs)} cannot print", INSTALL_HINT)
+    return Finding(OK, "Language fonts", f"{len(wanted)} Noto families for language editions")
+
+
 def check_braille(brand: Brand) -> Finding:
     """liblouis and its UEB table, for the braille file (an error only if the brand makes it)."""
     from leafpress.formats.brf import TABLES, load_louis
@@ -131,6 +146,7 @@ def diagnose(brand_path: Path, out: Path) -> list[Finding]:
         findings.append(brand_rules(brand))
         findings.append(check_fonts(brand))
         findings.append(check_braille(brand))
+    findings.append(check_language_fonts())
     findings.append(check_output(out))
     return findings
 

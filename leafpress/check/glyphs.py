@@ -38,6 +38,11 @@ def _system_fonts() -> dict[str, list[tuple[str, int, str]]]:
     return found
 
 
+def installed_families() -> set[str]:
+    """Every font family fontconfig knows on this machine."""
+    return set(_system_fonts())
+
+
 @lru_cache(maxsize=8)
 def _bundled_fonts(folder: Path) -> dict[str, list[tuple[str, int, str]]]:
     """family -> files, for the fonts the brand bundles (what @font-face loads)."""

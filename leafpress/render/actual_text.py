@@ -61,7 +61,10 @@ def install() -> None:
     import pydyf
     from weasyprint.pdf import stream as weasy_stream
 
-    original = weasy_stream.Stream.marked
+    original = getattr(weasy_stream.Stream, "marked", None)
+    if original is None:  # a WeasyPrint without it: the PDFs are still right, only less readable
+        _installed = True
+        return
 
     @contextmanager
     def marked(self, box, tag):
