@@ -61,6 +61,35 @@ def test_manifest_forged_entry_beside_a_swapped_pdf_is_not_trusted(project):
     assert result.up_to_date == [pdf]  # rebuilt once, then trusted again: its own entry
 
 
+def test_manifest_dependency_names_never_leave_the_leaflets_folder(tmp_path):
+    from leafpress.build.manifest import Entry, Manifest
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"%PDF")
+    manifest = Manifest(tmp_path, ".leafpress-manifest.json")
+    digest = hashlib.sha256(b"SECRET").hexdigest()
+    manifest.record(target, Entry("x.md", "a4", "k", hashlib.sha256(b"%PDF").hexdigest(),
+                                  dependencies={"../secret.txt": digest}))
+    assert manifest.current(target, "k", folder) is None  # never read, so never a match
+    (folder / "inside.txt").write_text("SECRET")
+    manifest.record(target, Entry("x.md", "a4", "k", hashlib.sha256(b"%PDF").hexdigest(),
+                                  dependencies={"inside.txt": digest}))
+    assert manifest.current(target, "k", folder) is not None
+
+
+def test_a_fifo_named_like_a_pdf_in_the_output_folder_is_never_opened(project):
+    write_leaflet(project / "leaflets", "a.md", "title: A")
+    (project / "dist").mkdir()
+    os.mkfifo(project / "dist" / "a-booklet.pdf")
+    done = _cli(project, "build", timeout=120)
+    _one_line_each(done)
+    assert done.returncode == 0, done.stderr
+
+
 # ---- 3: a FIFO, /dev/zero or /proc in place of the manifest and the catalogue record ----
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "proc-pagemap"])
@@ -152,6 +181,9 @@ def preview(tmp_path):
 
     (tmp_path / "index.html").write_text("<html><body>Catalogue</body></html>")
     (tmp_path / "latin1.html").write_bytes("<p>caf\xe9</p>".encode("latin-1"))
+    (tmp_path.parent / "outside.txt").write_text("SECRET")
+    (tmp_path / "link.txt").symlink_to(tmp_path.parent / "outside.txt")
+    os.mkfifo(tmp_path / "fifo.pdf")
     server = PreviewServer(tmp_path, 0, BuildState())
     server.start()
     yield server.httpd.server_address[1]
@@ -180,6 +212,8 @@ def test_preview_answers_only_its_own_host_and_refuses_bad_paths_quietly(preview
     assert _ask(port, "/missing.html") == 404
     assert _ask(port, "/../../etc/passwd") == 404
     assert _ask(port, "/latin1.html") == 200
+    assert _ask(port, "/link.txt") == 404  # a link out of the folder
+    assert _ask(port, "/fifo.pdf") == 404  # would hold the thread for ever
     # A client that resets its connection mid-request (SO_LINGER 0 sends RST on close).
     for _ in range(3):
         client = socket.create_connection(("127.0.0.1", port))
@@ -244,3 +278,28 @@ def test_a_disk_that_fills_up_mid_build_is_one_line_per_leaflet(project, small_d
     assert list(small_disk.glob(".*.partial")) == []
     for line in done.stderr.splitlines():
         assert ": error: " in line or ": warning: " in line or " failed" in line, line
+
+
+# ---- 4: thousands of warnings cost a leaflet milliseconds, not minutes --------------------
+
+def test_thirty_thousand_warnings_are_capped_and_found_in_linear_time(tmp_path, brand):
+    import time
+
+    from leafpress.build.builder import _Build, capped
+    from leafpress.build.progress import Progress
+    from leafpress.model.leaflet import leaflet_from_source
+    from leafpress.model.source import read_source
+
+    body = "".join(f"See [part {n}](part-{n}.md).\n" for n in range(30_000))
+    source = write_leaflet(tmp_path, "many.md", "title: Many", body)
+    leaflet = leaflet_from_source(read_source(source), brand)
+    messages = [f"part-{n}.md: links must start with https:, mailto: or tel:; printed as plain "
+                "text" for n in range(30_000)]
+    seen = []
+    run = _Build(tmp_path / "out", brand, False, False, seen.append, Progress())
+    started = time.perf_counter()
+    run.warn(leaflet, capped(messages))
+    assert time.perf_counter() - started < 2.0
+    assert [d.line for d in seen[:20]] == list(range(4, 24))  # the body starts at line 4
+    assert str(seen[-1]) == f"{source}: warning: 29980 more warning(s) like these not shown"
+    assert len(seen) == 21

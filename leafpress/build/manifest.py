@@ -29,7 +29,7 @@ SCHEMA = 2  # bump when the key recipe changes: every PDF is then rebuilt once
 # a no-op build never pays WeasyPrint's import.
 DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
 
-def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
+def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES, inside: Path | None = None) -> str:
     """SHA-256 of a regular file's bytes, or a marker naming why it has none.
 
     Read through files.digest_regular: a reference to /dev/zero, /proc/self/pagemap, a FIFO
@@ -37,7 +37,7 @@ def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
     hang, a MemoryError or an exception that would stop the other leaflets.
     """
     try:
-        return digest_regular(path, limit)
+        return digest_regular(path, limit, None if inside is None else [inside.resolve()])
     except FileRefused as exc:
         if exc.missing:
             return "missing"
@@ -203,7 +203,9 @@ class Manifest:
             return None
         actual = file_digest(target, MAX_OUTPUT_BYTES)
         for entry in candidates:
-            if entry.pdf == actual and all(file_digest(folder / name) == digest
+            # A dependency's name comes from a file others may write: only ever read it
+            # inside the leaflet's folder ("../../etc/shadow" just never matches).
+            if entry.pdf == actual and all(file_digest(folder / name, inside=folder) == digest
                                            for name, digest in entry.dependencies.items()):
                 return entry
         return None

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import quote
 
 import jinja2
@@ -222,6 +223,8 @@ def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
         try:
             stat = path.stat()
         except OSError:
+            continue
+        if not S_ISREG(stat.st_mode):  # a FIFO or device named like a PDF: never opened
             continue
         key = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         known = cached.get(path.name, {})

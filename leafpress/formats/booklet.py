@@ -23,10 +23,12 @@ class Booklet(PdfFormat):
         from leafpress.formats.imposition import impose_booklet
 
         output = self.render_pdf(leaflet, brand, state)
+        if output.errors:  # refused: nothing to pad, picture or impose
+            return output
         # Notes pages go before the back cover and are full pages, so adding k of them adds
         # exactly k pages and moves nothing else: one extra render gives the final layout.
         padding = -output.pages % PAGES_PER_SHEET
-        if padding and not output.errors:
+        if padding:
             padded = self.render_pdf(leaflet, brand, state, {"notes_pages": padding})
             if padded.pages != output.pages + padding:
                 raise RuntimeError(f"booklet padding went wrong: {output.pages} pages + "

@@ -133,7 +133,9 @@ class Renderer:
                      cache=cache, pdf_variant=PDF_VARIANT, presentational_hints=False)
             _strip_leaks(document)
             off_page = off_page_messages(document)
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            # A refused leaflet is not written: skip drawing it (50 MB of pictures take long).
+            fatal = off_page or any(fatal for _, _, fatal in self.fetcher.refused)
+            pdf = b"" if fatal else document.write_pdf(pdf_variant=PDF_VARIANT)
         finally:
             logger.removeHandler(collect)
             # Forget failures, so that the next leaflet naming the same image is warned too.
