@@ -303,3 +303,22 @@ def test_thirty_thousand_warnings_are_capped_and_found_in_linear_time(tmp_path, 
     assert [d.line for d in seen[:20]] == list(range(4, 24))  # the body starts at line 4
     assert str(seen[-1]) == f"{source}: warning: 29980 more warning(s) like these not shown"
     assert len(seen) == 21
+
+
+# ---- 7: thumbs/ as a link to a folder elsewhere -----------------------------------------
+
+def test_a_thumbs_link_to_another_folder_is_left_alone(project):
+    write_leaflet(project / "leaflets", "a.md", "title: A")
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.webp").write_bytes(b"NOT A THUMBNAIL")
+    (elsewhere / "orphan.webp").write_bytes(b"KEEP ME")
+    (project / "dist").mkdir()
+    (project / "dist" / "thumbs").symlink_to(elsewhere)
+    done = _cli(project, "build")
+    _one_line_each(done)
+    assert done.returncode == 0, done.stderr
+    assert "dist: warning: thumbs is a link or a file, not a folder of the catalogue" in done.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["a.webp", "orphan.webp"]
+    assert (elsewhere / "a.webp").read_bytes() == b"NOT A THUMBNAIL"
+    assert (project / "dist" / "index.html").is_file()

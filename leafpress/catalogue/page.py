@@ -362,9 +362,9 @@ def write_catalogue(
     # pictures wherever it points.
     own_thumbs = not thumbs.is_symlink() and (thumbs.is_dir() or not thumbs.exists())
     if not own_thumbs:
-        result.diagnostics.append(warning("catalogue", thumbs, 0, "not a folder of the "
-                                          "catalogue (a link or a file): left alone, so the "
-                                          "catalogue has no pictures; remove it"))
+        result.diagnostics.append(warning("catalogue", out, 0, f"{THUMBS} is a link or a "
+                                          "file, not a folder of the catalogue: left alone, so "
+                                          "the catalogue has no pictures; remove it"))
     record = _read_record(thumbs / RECORD) if own_thumbs else {}
     if own_thumbs:
         remove_partials(thumbs)  # left by a build that was killed

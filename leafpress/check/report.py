@@ -40,7 +40,8 @@ def _terminal_safe_json(text: str) -> str:
             code -= 0x10000
             return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
         return f"\\u{code:04x}"
-    return "".join(escape(c) if shown(c) != c else c for c in text)
+    # "\n" is the layout between values (json.dumps escapes it inside strings itself).
+    return "".join(escape(c) if c != "\n" and shown(c) != c else c for c in text)
 
 
 def to_json(report: CheckReport) -> str:
