@@ -23,8 +23,20 @@ from leafpress.build.builder import Limits, build
 from leafpress.model.brand import load_brand
 
 from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
-from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
-                      image_sizes, jpeg, leaks, noise_png, png, start_listener, write_canaries)
+from .hostile import (
+    ACTIVE_PDF_KEYS,
+    CANARY_PNG_SIZE,
+    CANARY_SVG_TEXT,
+    CANARY_TEXT,
+    expanded,
+    image_sizes,
+    jpeg,
+    leaks,
+    noise_png,
+    png,
+    start_listener,
+    write_canaries,
+)
 
 HOSTILE = CASES / "hostile"
 TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2

@@ -168,7 +168,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return self.send_error(404, "Not Found")
         # Only regular files and folders inside the output folder: a link planted there to a
         # file elsewhere, or a FIFO that would hold this thread for ever, is not served.
-        if not real.is_relative_to(root) or (real.exists() and not (real.is_file() or real.is_dir())):
+        odd = real.exists() and not (real.is_file() or real.is_dir())
+        if odd or not real.is_relative_to(root):
             return self.send_error(404, "Not Found")
         if path.endswith("/") or path.endswith(".html"):
             target = Path(self.translate_path(path))

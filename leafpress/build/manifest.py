@@ -23,7 +23,8 @@ SHARD_MANIFEST = ".leafpress-manifest.shard-{k}-of-{n}.json"
 MANIFEST_GLOB = ".leafpress-manifest*.json"
 # The only other manifests a build reads: shards' own, by their exact names. A file named
 # like a manifest but not one of these (".leafpress-manifest.forged.json") is never trusted.
-SHARD_NAME = re.compile(r"^\.leafpress-manifest\.shard-([1-9][0-9]{0,3})-of-([1-9][0-9]{0,3})\.json$")
+SHARD_NAME = re.compile(
+    r"^\.leafpress-manifest\.shard-([1-9][0-9]{0,3})-of-([1-9][0-9]{0,3})\.json$")
 SCHEMA = 2  # bump when the key recipe changes: every PDF is then rebuilt once
 # Distributions whose upgrades can change a PDF. Versions come from package metadata so that
 # a no-op build never pays WeasyPrint's import.

@@ -24,7 +24,8 @@ from leafpress import formats as registry
 from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
 from leafpress.errors import Diagnostic, error, shown, warning
-from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
+from leafpress.files import (FileRefused, atomic_write, read_regular, remove_partials,
+                             write_if_changed)
 from leafpress.limits import MAX_MANIFEST_BYTES
 from leafpress.model.leaflet import FIELDS, Leaflet
 from leafpress.render.html import environment
@@ -148,7 +149,7 @@ def _valid(key: str, value: object) -> bool:
 def _well_formed(stem: object, entry: object) -> bool:
     """A record entry as _details_of wrote it. The record lies in the output folder, which
     others may write: every value is checked again as if it came from a source."""
-    if not plain_stem(stem) or not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+    if not (plain_stem(stem) and isinstance(entry, dict) and isinstance(entry.get("files"), dict)):
         return False
     details = entry.get("details")
     return (isinstance(details, dict)

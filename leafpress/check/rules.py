@@ -184,7 +184,8 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
         target = target.strip()
         line = line_of(offset)
         scheme = _SCHEME.match(target)
-        if scheme and scheme[1].lower() == "https" and (lookalike := lookalike_message(target)):
+        lookalike = lookalike_message(target) if scheme else None
+        if lookalike and scheme[1].lower() in ("https", "mailto"):
             found.append(warning("lookalike-host", path, line, lookalike))
         elif scheme and scheme[1].lower() == "http":
             found.append(warning("link-http", path, line,
