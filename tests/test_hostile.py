@@ -38,6 +38,10 @@ from .hostile import (
     write_canaries,
 )
 
+# One worker builds the batch (an in-process HTTP server watches it): pyproject's
+# --dist loadgroup keeps this module's tests together.
+pytestmark = pytest.mark.xdist_group("hostile")
+
 HOSTILE = CASES / "hostile"
 TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
@@ -265,12 +269,16 @@ def test_no_pdf_carries_a_canary_a_local_path_or_active_content(batch, tmp_path)
 
 
 def test_only_web_mail_and_phone_links_reach_the_pdf(batch):
+    links = []
     for pdf in built_pdfs(batch):
         for page in pypdf.PdfReader(pdf).pages:
             for annotation in page.get("/Annots") or []:
                 action = annotation.get_object().get("/A")
                 if action is not None and "/URI" in action:
-                    assert str(action["/URI"]).startswith(("https:", "mailto:", "tel:")), pdf.name
+                    links.append(str(action["/URI"]))
+                    assert links[-1].startswith(("https:", "mailto:", "tel:")), pdf.name
+    # The corpus's allowed links (and the contact box's) are there: the loop read something.
+    assert {"https://www.nhs.uk/", "mailto:leaflets@example.org"} <= set(links)
 
 
 def test_template_syntax_in_title_and_body_prints_literally(batch):
@@ -352,16 +360,15 @@ def test_check_reads_the_whole_corpus_with_one_line_per_finding(batch):
     assert [line for line in findings if not one_line.match(line)] == []
 
 
-def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_path, brand):
+def test_the_samples_in_every_format_carry_no_local_path_or_active_content(
+        tmp_path, built_samples, sample_formats):
     # The real leaflets too: their pictures, QR codes and the booklet's imposition.
-    out = tmp_path / "out"
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
-                   catalogue=False)
-    assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
+    written = sorted([*built_samples.glob("*.pdf"), *sample_formats.glob("*.pdf")])
+    assert len(written) == 3 * len(list(SAMPLES.glob("*.md")))
     home = os.path.expanduser("~")
-    secrets = [str(ROOT), str(tmp_path), f"{home}/", "/tmp/", "file:",
+    secrets = [str(ROOT), str(built_samples), str(sample_formats), f"{home}/", "/tmp/", "file:",
                f"pytest-of-{getpass.getuser()}"]
-    for pdf in result.written:
+    for pdf in written:
         data = expanded(pdf, tmp_path)
         assert leaks(data, secrets) == [], pdf.name
         assert [key for key in ACTIVE_PDF_KEYS if key + b" " in data or key + b"\n" in data

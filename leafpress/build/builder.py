@@ -18,7 +18,7 @@ from leafpress.build.progress import Progress
 from leafpress.build.shards import in_shard
 from leafpress.build.workers import Outcome, run_jobs
 from leafpress.check.review import build_review
-from leafpress.errors import ERROR, Diagnostic, LeafletError, error, warning
+from leafpress.errors import ERROR, ConfigError, Diagnostic, LeafletError, error, warning
 from leafpress.files import atomic_write, remove_partials
 from leafpress.formats.base import Format, Output
 from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
@@ -52,6 +52,7 @@ class BuildResult:
     up_to_date: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)  # sources, each once
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for --debug
     leaflets: list[Leaflet] = field(default_factory=list)  # every one that loaded, built or not
     catalogue: CatalogueResult | None = None
 
@@ -224,21 +225,6 @@ class _Build:
         self.result.leaflets = leaflets
         return leaflets
 
-    def make_folder(self) -> bool:
-        """Create the output folder; when it cannot be (-o below a file, a read-only disk),
-        say so in one line and fail every leaflet, since none can be written."""
-        try:
-            self.out.mkdir(parents=True, exist_ok=True)
-            if not self.out.is_dir():
-                raise NotADirectoryError(20, "Not a directory")
-        except OSError as exc:
-            self.note(error("output", self.out, 0, "cannot use this as the output folder: "
-                            f"{(exc.strerror or str(exc)).lower()}"))
-            for leaflet in self.result.leaflets:
-                self.fail(leaflet.path)
-            return False
-        return True
-
     def plan(self, leaflets: list[Leaflet], chosen: tuple[str, ...],
              manifest: Manifest) -> list[Job]:
         """The jobs whose outputs are missing or out of date; the rest are up to date."""
@@ -282,6 +268,8 @@ class _Build:
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
+            if outcome.traceback:
+                self.result.tracebacks.append(f"{source}:\n{outcome.traceback}")
             self.fail(source, *(outcome.diagnostics or [error("render", source, 0, outcome.error)]),
                       target=job.target)
             return
@@ -355,10 +343,14 @@ def build(
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
     slices of the sources is built. Each output renders in a worker process within `limits`.
     """
+    registry.check_clinic_files(brand, formats)  # a ConfigError (exit 2) before any work
     run = _Build(out, brand, strict, force, report, progress or Progress())
     leaflets = run.load(sources, shard)
-    if not run.make_folder():
-        return run.result
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(out, 0, "cannot use this as the output folder: "
+                               f"{(exc.strerror or str(exc)).lower()}") from None
     manifest = Manifest.load(out, shard)
     for problem in manifest.problems:
         run.note(problem)

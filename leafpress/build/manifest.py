@@ -1,4 +1,4 @@
-"""Incremental builds: which PDFs are current, from a manifest of input keys and PDF hashes."""
+"""Incremental builds: which outputs are current, from a manifest of input keys and output hashes."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ MANIFEST_GLOB = ".leafpress-manifest*.json"
 # like a manifest but not one of these (".leafpress-manifest.forged.json") is never trusted.
 SHARD_NAME = re.compile(
     r"^\.leafpress-manifest\.shard-([1-9][0-9]{0,3})-of-([1-9][0-9]{0,3})\.json$")
-SCHEMA = 2  # bump when the key recipe changes: every PDF is then rebuilt once
-# Distributions whose upgrades can change a PDF. Versions come from package metadata so that
+SCHEMA = 2  # bump when the key recipe changes: every output is then rebuilt once
+# Distributions whose upgrades can change an output. Versions come from package metadata so that
 # a no-op build never pays WeasyPrint's import.
 DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
 
@@ -161,9 +161,10 @@ def manifest_name(shard: tuple[int, int] | None) -> str:
 class Manifest:
     """What every manifest in an output folder knows, and what this build will write to its own.
 
-    An entry states a fact: "the PDF whose SHA-256 is `pdf` was made from inputs `key`". A PDF is
-    current only if the file on disk still has that hash and its inputs still have that key, so
-    entries from any manifest (another shard's, an older one) can be trusted together.
+    An entry states a fact: "the output whose SHA-256 is `pdf` was made from inputs `key`". An
+    output is current only if the file on disk still has that hash and its inputs (the key and
+    every file the renderer read) are unchanged, so entries from any manifest (another
+    shard's, an older one) can be trusted together.
     """
 
     folder: Path
@@ -212,7 +213,7 @@ class Manifest:
         return None
 
     def record(self, target: Path, entry: Entry) -> None:
-        """Remember a PDF this build wrote."""
+        """Remember an output this build wrote."""
         self.own[target.name] = entry
         self.known[target.name] = [entry]
 

@@ -33,7 +33,7 @@ from leafpress.render.html import environment
 log = logging.getLogger(__name__)
 
 INDEX = "index.html"
-THUMBS = "thumbs"  # thumbnails, the logo copy and the catalogue's record, beside the PDFs
+THUMBS = "thumbs"  # thumbnails, the logo copy and the catalogue's record, beside the outputs
 RECORD = "catalogue.json"
 TEMPLATE = "catalogue.html.j2"
 STYLESHEET = "catalogue.css"
@@ -252,7 +252,7 @@ def _cover(files: list[FormatFile]) -> FormatFile | None:
 
 def _thumbnail(stem: str, cover: Path, fmt: registry.Format, thumbs: Path, rebuilt: set[Path], result: CatalogueResult,
                made: Mapping[Path, bytes]) -> str | None:
-    """Render the cover's page 1 unless its thumbnail is newer than the PDF already.
+    """Render the cover's page 1 unless its thumbnail is newer than the cover file already.
 
     Thumbnails skip fsync (most of their cost): one lost in a crash is empty or missing,
     and either is rendered again by the next build.
@@ -269,7 +269,7 @@ def _thumbnail(stem: str, cover: Path, fmt: registry.Format, thumbs: Path, rebui
             stamp = cover.stat().st_mtime_ns
             image = made.get(cover.resolve()) or fmt.picture(cover)
             atomic_write(thumb, image, durable=False)  # a cache: see above
-            os.utime(thumb, ns=(stamp, stamp))  # the PDF's time: exact even if its clock differs
+            os.utime(thumb, ns=(stamp, stamp))  # the cover's time: exact even if its clock differs
         except Exception as exc:  # noqa: BLE001 - a card without a picture is still useful
             result.diagnostics.append(warning("catalogue", cover, 0,
                                               f"cannot make a thumbnail: {exc}"))
@@ -346,12 +346,12 @@ def write_catalogue(
     today: datetime.date | None = None,
     thumbnails: Mapping[Path, bytes] | None = None,
 ) -> CatalogueResult:
-    """Write out/index.html listing every leaflet with a PDF in out; refresh thumbnails.
+    """Write out/index.html listing every leaflet with an output in out; refresh thumbnails.
 
-    leaflets are the ones this build loaded; rebuilt the PDFs it wrote; failed the sources
+    leaflets are the ones this build loaded; rebuilt the outputs it wrote; failed the sources
     it could not build (their cards are marked as not updated). Thumbnails are rendered
-    only for rebuilt PDFs or when missing or older than their PDF; thumbnails maps a PDF to
-    one already made (by the worker that rendered it).
+    only for a rebuilt cover file or when missing or older than it; thumbnails maps a cover
+    file to one already made (by the worker that rendered it).
     """
     made = {Path(p).resolve(): image for p, image in (thumbnails or {}).items()}
     today = today or datetime.date.today()

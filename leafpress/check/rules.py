@@ -16,6 +16,7 @@ from leafpress.files import FileRefused, open_regular
 from leafpress.limits import MAX_RESOURCE_BYTES
 from leafpress.model.characters import lookalike_message
 from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
+from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
@@ -40,7 +41,6 @@ _LINK = re.compile(rf"(?<!!)\[([^\[\]]*)\](?:{_INLINE_TARGET}|\[([^\[\]]*)\])")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:\s*<?([^\s>]+)>?", re.M)
 _HTML_TAG = re.compile(r"<(img|a)\b([^<>]*)>", re.I)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 @dataclass
@@ -97,7 +97,7 @@ def _attribute(attributes: str, name: str) -> str | None:
 
 def _local_target(folder: Path, target: str) -> Path | None:
     """The file a relative address points at, or None for an address with a scheme."""
-    if _SCHEME.match(target) or target.startswith(("#", "//")) or not target:
+    if scheme_of(target) or target.startswith(("#", "//")) or not target:
         return None
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     return folder / path if path else None
@@ -183,17 +183,16 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
     for target, offset in sorted(targets, key=lambda t: t[1]):
         target = target.strip()
         line = line_of(offset)
-        scheme = _SCHEME.match(target)
-        lookalike = lookalike_message(target) if scheme else None
-        if lookalike and scheme[1].lower() in ("https", "mailto"):
+        scheme = scheme_of(target)
+        if scheme in ("https", "mailto") and (lookalike := lookalike_message(target)):
             found.append(warning("lookalike-host", path, line, lookalike))
-        elif scheme and scheme[1].lower() == "http":
+        elif scheme == "http":
             found.append(warning("link-http", path, line,
                                  f"insecure link {target}: use https:// (the PDF drops "
                                  "http:// links)"))
-        elif scheme and scheme[1].lower() not in ("https", "mailto", "tel"):
+        elif scheme and scheme not in LINK_SCHEMES:
             found.append(warning("link-scheme", path, line,
-                                 f"the PDF drops '{scheme[1]}:' links: {target[:60]}"))
+                                 f"the PDF drops '{scheme}:' links: {target[:60]}"))
         elif (local := _local_target(folder, target)) is not None and not _exists(local):
             found.append(error("link-missing", path, line,
                                f"link target not found: {target[:200]}"))

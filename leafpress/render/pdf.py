@@ -9,11 +9,10 @@ from pathlib import Path
 
 from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
+from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.render.fetcher import canonical_url
 
 PDF_VARIANT = "pdf/ua-1"
-# The only link targets a patient's PDF may carry; anything else (file:, relative) is dropped.
-LINK_SCHEMES = ("https:", "mailto:", "tel:")
 
 
 def brand_css(brand: Brand) -> str:
@@ -85,7 +84,7 @@ def preload() -> None:
 class Renderer:
     """Turns HTML into PDF for one brand and stylesheet; build one per worker and reuse it."""
 
-    def __init__(self, brand: Brand, stylesheet: Path):
+    def __init__(self, brand: Brand, stylesheets: list[Path]):
         import weasyprint  # lazy: check, new and --help must not pay for it
         from PIL import Image
         from weasyprint.text.fonts import FontConfiguration
@@ -108,7 +107,7 @@ class Renderer:
                                font_config=self.font_config),
                 *(weasyprint.CSS(filename=path, url_fetcher=self.fetcher,
                                  font_config=self.font_config)
-                  for path in (brand.styles / "leaflet.css", stylesheet)),
+                  for path in stylesheets),
             ]
         finally:
             logger.removeHandler(collect)
@@ -230,4 +229,4 @@ def _strip_leaks(document) -> None:
         page.links[:] = [
             link for link in page.links
             if link[0] == "internal"
-            or (link[0] == "external" and str(link[1]).lower().startswith(LINK_SCHEMES))]
+            or (link[0] == "external" and scheme_of(str(link[1])) in LINK_SCHEMES)]
