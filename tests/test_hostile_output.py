@@ -3,6 +3,7 @@ terminal, the preview server, a full disk. Each test is named after its case (is
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import http.client
 import json
@@ -133,6 +134,10 @@ def test_the_image_cache_never_carries_one_leaflets_pictures_to_the_next(project
         assert rendered.errors == []
         cache = renderer.image_caches[folder.resolve()]
         assert sum(renderer.fetcher.sizes.get(url, 0) for url in cache) <= IMAGE_CACHE_BYTES
+    # Hand the pictures' memory back: later tests fork workers with an address-space cap.
+    renderer.image_caches.clear()
+    del renderer, rendered, cache
+    gc.collect()
 
 
 # ---- 1: the check after layout, when CSS lets something through ------------------------
