@@ -35,6 +35,7 @@ from .hostile import (
     noise_png,
     png,
     start_listener,
+    stored_png,
     write_canaries,
 )
 
@@ -184,7 +185,8 @@ def batch(tmp_path_factory):
     (leaflets / "images" / "truncated.jpg").write_bytes(jpeg(400, 300)[:3000])  # cut short
     (leaflets / "images" / "noise.png").write_bytes(noise_png(700, 700))  # ~1.5 MB
     for n in range(3):  # 3 x 18 MB: each under the 20 MB file limit, over 50 MB together
-        (leaflets / "images" / f"big-{n}.png").write_bytes(noise_png(2450, 2450, seed=n))
+        (leaflets / "images" / f"big-{n}.png").write_bytes(
+            stored_png(2450, 2450, colour=bytes([n, 80, 160])))
     # A forged catalogue record in the output folder: stems that climb out of it, a
     # javascript: address, a picture count that is not a number.
     victim = base / "victim"
