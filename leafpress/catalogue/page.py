@@ -133,7 +133,6 @@ class Card:
         return self.review_due is not None and self.review_due < today
 
     @property
-    @property
     def editions_data(self) -> str:
         """The card's editions as JSON, for the page's language filter."""
         return json.dumps([edition.as_data() for edition in self.editions], ensure_ascii=False)
@@ -143,8 +142,8 @@ class Card:
         """The topic filter's keys for this card, as a JSON list."""
         return json.dumps(sorted({fold(tag) for tag in self.tags}))
 
-    # Language editions (issue 13) add their languages here, their files to format_names
-    # and their titles to document(): the filters and the index read only these three.
+    # The filters and the search index read only languages, format_names and document(),
+    # editions included.
     @property
     def languages(self) -> tuple[str, ...]:
         """Every language the card offers, its editions' too (the language filter's keys)."""
@@ -173,7 +172,9 @@ class Card:
     def document(self) -> search.Document:
         """What search reads of this card."""
         return search.Document(
-            id=self.stem, title=self.title, editions="", topics=" ".join(self.tags),
+            id=self.stem, title=self.title,
+            editions=" ".join(part for e in self.editions for part in (e.title, e.name)),
+            topics=" ".join(self.tags),
             reference=self.reference or "", summary=self.summary or "",
             body=" ".join(self.sentences),
             sentences=self.sentences)
@@ -187,12 +188,6 @@ class CatalogueResult:
     cards: list[Card] = field(default_factory=list)
     thumbnails: list[Path] = field(default_factory=list)  # rendered in this run
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, as the page's script folds what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
