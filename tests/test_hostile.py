@@ -39,10 +39,6 @@ from .hostile import (
     write_canaries,
 )
 
-# One worker builds the batch (an in-process HTTP server watches it): pyproject's
-# --dist loadgroup keeps this module's tests together.
-pytestmark = pytest.mark.xdist_group("hostile")
-
 HOSTILE = CASES / "hostile"
 TIMEOUT = 20.0  # seconds per leaflet here; every honest case renders in under 5 on a busy machine
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
