@@ -68,10 +68,10 @@ def read_regular(path: Path | str, limit: int, inside: Iterable[Path] | None = N
     return data
 
 
-def digest_regular(path: Path | str, limit: int) -> str:
+def digest_regular(path: Path | str, limit: int, inside: Iterable[Path] | None = None) -> str:
     """SHA-256 of a regular file of at most limit bytes (see open_regular)."""
     digest = hashlib.sha256()
-    with open_regular(path, limit) as handle:
+    with open_regular(path, limit, inside) as handle:
         total = 0
         while chunk := _read(handle, _CHUNK):
             total += len(chunk)

@@ -85,6 +85,12 @@ def noise_png(width: int, height: int, seed: int = 0) -> bytes:
     return _png(width, height, 8, 2, bytes(data), level=0)
 
 
+def stored_png(width: int, height: int, colour: bytes) -> bytes:
+    """A flat RGB PNG left uncompressed: about 3 bytes a pixel on disk, quick to make and read."""
+    row = b"\0" + colour * width
+    return _png(width, height, 8, 2, row * height, level=0)
+
+
 def jpeg(width: int, height: int) -> bytes:
     """A real JPEG photo-like gradient, made with Pillow."""
     import io

@@ -23,11 +23,24 @@ from leafpress.build.builder import Limits, build
 from leafpress.model.brand import load_brand
 
 from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
-from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
-                      image_sizes, jpeg, leaks, noise_png, png, start_listener, write_canaries)
+from .hostile import (
+    ACTIVE_PDF_KEYS,
+    CANARY_PNG_SIZE,
+    CANARY_SVG_TEXT,
+    CANARY_TEXT,
+    expanded,
+    image_sizes,
+    jpeg,
+    leaks,
+    noise_png,
+    png,
+    start_listener,
+    stored_png,
+    write_canaries,
+)
 
 HOSTILE = CASES / "hostile"
-TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
+TIMEOUT = 20.0  # seconds per leaflet here; every honest case renders in under 5 on a busy machine
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
 NOT_A_LINK = "links must start with https:, mailto: or tel:; printed as plain text"
 TOO_DEEP = "lists, quotes or HTML are nested more than 40 levels deep; flatten them"
@@ -56,7 +69,7 @@ FAILS = {
                   "of 40 megapixels; make it smaller",
     "parser_stress_brackets": f" error: took longer than {TIMEOUT:g} seconds to render; stopped",
     # WeasyPrint draws a line's worth of a 320,000-letter word and drops the rest.
-    "parser_stress_long_word": ' error: a word of 320000 characters ("pneumonopneumonopneumonopneumo'
+    "parser_stress_long_word": '7: error: a word of 320000 characters ("pneumonopneumonopneumonopneumo'
                                '...") on page 1 cannot be laid out: all but its start would be '
                                "lost; break it up",
     # Round two (issue 17): what used to print wrong, forged or not at all.
@@ -132,7 +145,7 @@ BUILDS = {
     "image_from_proc": ["5: warning: /proc/self/pagemap: " + OUTSIDE,
                         "7: warning: images/pagemap.png: " + OUTSIDE],
     "many_dropped_links": [f"{5 + n}: warning: part-{n}.md: {NOT_A_LINK}" for n in range(20)]
-    + [" warning: 980 more warning(s) like these not shown"],
+    + [" warning: 280 more warning(s) like these not shown"],
     "lookalike_host_in_url": [
         "3: warning: " + LOOKALIKE.format(address="https://www.ex\u0430mple.org/leaflets/x",
                                           host="www.ex\u0430mple.org"),
@@ -168,7 +181,8 @@ def batch(tmp_path_factory):
     (leaflets / "images" / "truncated.jpg").write_bytes(jpeg(400, 300)[:3000])  # cut short
     (leaflets / "images" / "noise.png").write_bytes(noise_png(700, 700))  # ~1.5 MB
     for n in range(3):  # 3 x 18 MB: each under the 20 MB file limit, over 50 MB together
-        (leaflets / "images" / f"big-{n}.png").write_bytes(noise_png(2450, 2450, seed=n))
+        (leaflets / "images" / f"big-{n}.png").write_bytes(
+            stored_png(2450, 2450, colour=bytes([n, 80, 160])))
     # A forged catalogue record in the output folder: stems that climb out of it, a
     # javascript: address, a picture count that is not a number.
     victim = base / "victim"
@@ -267,7 +281,9 @@ def test_only_web_mail_and_phone_links_reach_the_pdf(batch):
 
 def test_template_syntax_in_title_and_body_prints_literally(batch):
     pdf = batch["project"] / "dist" / "template_injection.pdf"
-    text = normalise(pdf_text(pdf))
+    # pypdf, not poppler: the title now wraps after "IF-", and pdftotext drops a hyphen at
+    # the end of a line ("IFRAN"); pypdf keeps it and normalise joins the line.
+    text = normalise("\n".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
     assert "{{ 7*7 }} and {% if true %}IF-RAN{% endif %}" in text
     assert "Body: {{ 7*7 }}" in text
     assert "{% for x in range(3) %}LOOP-RAN{% endfor %} {# COMMENT-KEPT #}" in text
@@ -452,3 +468,14 @@ def test_check_finds_the_new_classes_at_the_same_lines_as_build(batch):
     assert [line for line in lines if line.startswith("leaflets/right_to_left_text_allowed.md:")
             and "hidden character" in line] == []
     assert "\x1b" not in done.stdout + done.stderr  # escaped, never raw, on the terminal
+
+
+def test_check_json_carries_hidden_characters_only_as_escapes(batch):
+    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "--json",
+                           "leaflets"], cwd=batch["project"], capture_output=True, text=True,
+                          timeout=300)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]",
+                         done.stdout)
+    report = json.loads(done.stdout)  # the same data for a program
+    titles = {Path(leaflet["source"]).stem: leaflet["title"] for leaflet in report["leaflets"]}
+    assert titles["zero_width_space_in_title"] == "Para\u200bcetamol and you"

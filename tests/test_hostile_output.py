@@ -3,6 +3,7 @@ terminal, the preview server, a full disk. Each test is named after its case (is
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import http.client
 import json
@@ -12,7 +13,6 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,8 @@ HOSTILE = Path(__file__).resolve().parent / "cases" / "hostile"
 def _cli(project: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
-                          capture_output=True, text=True, timeout=timeout, env=env)
+                          capture_output=True, text=True, timeout=timeout, env=env,
+                          check=False)
 
 
 def _one_line_each(done: subprocess.CompletedProcess) -> None:
@@ -59,6 +60,35 @@ def test_manifest_forged_entry_beside_a_swapped_pdf_is_not_trusted(project):
         assert result.ok
     assert "The real text of this leaflet." in pdf_text(pdf)
     assert result.up_to_date == [pdf]  # rebuilt once, then trusted again: its own entry
+
+
+def test_manifest_dependency_names_never_leave_the_leaflets_folder(tmp_path):
+    from leafpress.build.manifest import Entry, Manifest
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"%PDF")
+    manifest = Manifest(tmp_path, ".leafpress-manifest.json")
+    digest = hashlib.sha256(b"SECRET").hexdigest()
+    manifest.record(target, Entry("x.md", "a4", "k", hashlib.sha256(b"%PDF").hexdigest(),
+                                  dependencies={"../secret.txt": digest}))
+    assert manifest.current(target, "k", folder) is None  # never read, so never a match
+    (folder / "inside.txt").write_text("SECRET")
+    manifest.record(target, Entry("x.md", "a4", "k", hashlib.sha256(b"%PDF").hexdigest(),
+                                  dependencies={"inside.txt": digest}))
+    assert manifest.current(target, "k", folder) is not None
+
+
+def test_a_fifo_named_like_a_pdf_in_the_output_folder_is_never_opened(project):
+    write_leaflet(project / "leaflets", "a.md", "title: A")
+    (project / "dist").mkdir()
+    os.mkfifo(project / "dist" / "a-booklet.pdf")
+    done = _cli(project, "build", timeout=120)
+    _one_line_each(done)
+    assert done.returncode == 0, done.stderr
 
 
 # ---- 3: a FIFO, /dev/zero or /proc in place of the manifest and the catalogue record ----
@@ -104,6 +134,10 @@ def test_the_image_cache_never_carries_one_leaflets_pictures_to_the_next(project
         assert rendered.errors == []
         cache = renderer.image_caches[folder.resolve()]
         assert sum(renderer.fetcher.sizes.get(url, 0) for url in cache) <= IMAGE_CACHE_BYTES
+    # Hand the pictures' memory back: later tests fork workers with an address-space cap.
+    renderer.image_caches.clear()
+    del renderer, rendered, cache
+    gc.collect()
 
 
 # ---- 1: the check after layout, when CSS lets something through ------------------------
@@ -152,6 +186,9 @@ def preview(tmp_path):
 
     (tmp_path / "index.html").write_text("<html><body>Catalogue</body></html>")
     (tmp_path / "latin1.html").write_bytes("<p>caf\xe9</p>".encode("latin-1"))
+    (tmp_path.parent / "outside.txt").write_text("SECRET")
+    (tmp_path / "link.txt").symlink_to(tmp_path.parent / "outside.txt")
+    os.mkfifo(tmp_path / "fifo.pdf")
     server = PreviewServer(tmp_path, 0, BuildState())
     server.start()
     yield server.httpd.server_address[1]
@@ -180,6 +217,8 @@ def test_preview_answers_only_its_own_host_and_refuses_bad_paths_quietly(preview
     assert _ask(port, "/missing.html") == 404
     assert _ask(port, "/../../etc/passwd") == 404
     assert _ask(port, "/latin1.html") == 200
+    assert _ask(port, "/link.txt") == 404  # a link out of the folder
+    assert _ask(port, "/fifo.pdf") == 404  # would hold the thread for ever
     # A client that resets its connection mid-request (SO_LINGER 0 sends RST on close).
     for _ in range(3):
         client = socket.create_connection(("127.0.0.1", port))
@@ -220,7 +259,7 @@ def small_disk(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)],
-                          capture_output=True)
+                          capture_output=True, check=False)
     if done.returncode:
         pytest.skip("needs root to mount a small tmpfs")
     yield mount
@@ -240,7 +279,52 @@ def test_a_disk_that_fills_up_mid_build_is_one_line_per_leaflet(project, small_d
     assert "No space left on device".lower() in done.stderr.lower()
     pdfs = sorted(small_disk.glob("*.pdf"))
     for pdf in pdfs:  # whatever was written is whole
-        assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+        assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True,
+                              check=False).returncode == 0
     assert list(small_disk.glob(".*.partial")) == []
     for line in done.stderr.splitlines():
         assert ": error: " in line or ": warning: " in line or " failed" in line, line
+
+
+# ---- 4: thousands of warnings cost a leaflet milliseconds, not minutes --------------------
+
+def test_thirty_thousand_warnings_are_capped_and_found_in_linear_time(tmp_path, brand):
+    import time
+
+    from leafpress.build.builder import _Build, capped
+    from leafpress.build.progress import Progress
+    from leafpress.model.leaflet import leaflet_from_source
+    from leafpress.model.source import read_source
+
+    body = "".join(f"See [part {n}](part-{n}.md).\n" for n in range(30_000))
+    source = write_leaflet(tmp_path, "many.md", "title: Many", body)
+    leaflet = leaflet_from_source(read_source(source), brand)
+    messages = [f"part-{n}.md: links must start with https:, mailto: or tel:; printed as plain "
+                "text" for n in range(30_000)]
+    seen = []
+    run = _Build(tmp_path / "out", brand, False, False, seen.append, Progress())
+    started = time.perf_counter()
+    run.warn(leaflet, capped(messages))
+    assert time.perf_counter() - started < 2.0
+    assert [d.line for d in seen[:20]] == list(range(4, 24))  # the body starts at line 4
+    assert str(seen[-1]) == f"{source}: warning: 29980 more warning(s) like these not shown"
+    assert len(seen) == 21
+
+
+# ---- 7: thumbs/ as a link to a folder elsewhere -----------------------------------------
+
+def test_a_thumbs_link_to_another_folder_is_left_alone(project):
+    write_leaflet(project / "leaflets", "a.md", "title: A")
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.webp").write_bytes(b"NOT A THUMBNAIL")
+    (elsewhere / "orphan.webp").write_bytes(b"KEEP ME")
+    (project / "dist").mkdir()
+    (project / "dist" / "thumbs").symlink_to(elsewhere)
+    done = _cli(project, "build")
+    _one_line_each(done)
+    assert done.returncode == 0, done.stderr
+    assert "dist: warning: thumbs is a link or a file, not a folder of the catalogue" in done.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["a.webp", "orphan.webp"]
+    assert (elsewhere / "a.webp").read_bytes() == b"NOT A THUMBNAIL"
+    assert (project / "dist" / "index.html").is_file()

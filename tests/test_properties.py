@@ -129,8 +129,8 @@ def _named_source(name: str) -> str:
             f"<a href='{name}'>link</a>\n\n[ref]: {name}\n\n![Ref][ref] and <{name}>\n")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(names)
 def test_no_image_or_link_name_escapes_its_leaflet(brand, tmp_path, name):
     import datetime

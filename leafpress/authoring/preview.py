@@ -181,6 +181,16 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(self.state.as_json(), "application/json")
         if path == SCRIPT_PATH:
             return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
+        root = Path(self.directory).resolve()
+        try:
+            real = Path(self.translate_path(path)).resolve()
+        except (OSError, ValueError, RuntimeError):
+            return self.send_error(404, "Not Found")
+        # Only regular files and folders inside the output folder: a link planted there to a
+        # file elsewhere, or a FIFO that would hold this thread for ever, is not served.
+        odd = real.exists() and not (real.is_file() or real.is_dir())
+        if odd or not real.is_relative_to(root):
+            return self.send_error(404, "Not Found")
         if path.endswith("/") or path.endswith(".html"):
             target = Path(self.translate_path(path))
             if target.is_dir():

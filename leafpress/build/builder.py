@@ -125,6 +125,7 @@ def load(paths: list[Path], brand: Brand,
 
 _TOKEN = re.compile(r"[^\s'\"()<>]+")
 _NAMEISH = re.compile(r"[/#]|\.\w{2,4}$")
+_QUOTED = re.compile(r'"([^"\n]{4,200})"')
 
 
 def line_for(leaflet: Leaflet, message: str) -> int:
@@ -145,6 +146,11 @@ def line_for(leaflet: Leaflet, message: str) -> int:
                                     if len(name) > 3 else (token, quote(token))):
             if (at := text.find(needle)) >= 0:
                 return leaflet.body_line + text.count("\n", 0, at)
+    # Then text the message quotes (a word or phrase that runs off the page).
+    for quoted in _QUOTED.findall(message):
+        needle = quoted.removesuffix("...")
+        if len(needle) >= 4 and (at := text.find(needle)) >= 0:
+            return leaflet.body_line + text.count("\n", 0, at)
     return 0
 
 

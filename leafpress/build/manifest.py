@@ -24,13 +24,14 @@ SHARD_MANIFEST = ".leafpress-manifest.shard-{k}-of-{n}.json"
 MANIFEST_GLOB = ".leafpress-manifest*.json"
 # The only other manifests a build reads: shards' own, by their exact names. A file named
 # like a manifest but not one of these (".leafpress-manifest.forged.json") is never trusted.
-SHARD_NAME = re.compile(r"^\.leafpress-manifest\.shard-([1-9][0-9]{0,3})-of-([1-9][0-9]{0,3})\.json$")
+SHARD_NAME = re.compile(
+    r"^\.leafpress-manifest\.shard-([1-9][0-9]{0,3})-of-([1-9][0-9]{0,3})\.json$")
 SCHEMA = 2  # bump when the key recipe changes: every output is then rebuilt once
 # Distributions whose upgrades can change an output. Versions come from package metadata so that
 # a no-op build never pays WeasyPrint's import.
 DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
 
-def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
+def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES, inside: Path | None = None) -> str:
     """SHA-256 of a regular file's bytes, or a marker naming why it has none.
 
     Read through files.digest_regular: a reference to /dev/zero, /proc/self/pagemap, a FIFO
@@ -38,7 +39,7 @@ def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
     hang, a MemoryError or an exception that would stop the other leaflets.
     """
     try:
-        return digest_regular(path, limit)
+        return digest_regular(path, limit, None if inside is None else [inside.resolve()])
     except FileRefused as exc:
         if exc.missing:
             return "missing"
@@ -226,9 +227,12 @@ class Manifest:
             return None
         actual = file_digest(target, MAX_OUTPUT_BYTES)
         for entry in candidates:
-            if entry.pdf == actual and all(file_digest(folder / name) == digest
+            # A name comes from a file others may write: only ever read it inside the
+            # leaflet's folder (dependencies) or the output folder (extras).
+            if entry.pdf == actual and all(file_digest(folder / name, inside=folder) == digest
                                            for name, digest in entry.dependencies.items()) \
-                    and all(_inside(self.folder, name) and file_digest(self.folder / name) == digest
+                    and all(_inside(self.folder, name)
+                            and file_digest(self.folder / name, inside=self.folder) == digest
                             for name, digest in entry.extras.items()):
                 return entry
         return None

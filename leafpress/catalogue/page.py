@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import quote
 
 import jinja2
@@ -25,7 +26,8 @@ from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_
 from leafpress.control.archive import archived
 from leafpress.control.record import RECORD_NAME, RecordError, Records
 from leafpress.errors import Diagnostic, error, shown, warning
-from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
+from leafpress.files import (FileRefused, atomic_write, read_regular, remove_partials,
+                             write_if_changed)
 from leafpress.limits import MAX_MANIFEST_BYTES
 from leafpress.model.editions import name_of, versions_behind
 from leafpress.model.language import is_rtl
@@ -222,7 +224,7 @@ def _valid(key: str, value: object) -> bool:
 def _well_formed(stem: object, entry: object) -> bool:
     """A record entry as _details_of wrote it. The record lies in the output folder, which
     others may write: every value is checked again as if it came from a source."""
-    if not plain_stem(stem) or not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+    if not (plain_stem(stem) and isinstance(entry, dict) and isinstance(entry.get("files"), dict)):
         return False
     details = entry.get("details")
     return (isinstance(details, dict)
@@ -322,6 +324,8 @@ def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
         try:
             stat = path.stat()
         except OSError:
+            continue
+        if not S_ISREG(stat.st_mode):  # a FIFO or device named like a PDF: never opened
             continue
         key = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         known = cached.get(path.name, {})
@@ -553,9 +557,9 @@ def write_catalogue(
     # pictures wherever it points.
     own_thumbs = not thumbs.is_symlink() and (thumbs.is_dir() or not thumbs.exists())
     if not own_thumbs:
-        result.diagnostics.append(warning("catalogue", thumbs, 0, "not a folder of the "
-                                          "catalogue (a link or a file): left alone, so the "
-                                          "catalogue has no pictures; remove it"))
+        result.diagnostics.append(warning("catalogue", out, 0, f"{THUMBS} is a link or a "
+                                          "file, not a folder of the catalogue: left alone, so "
+                                          "the catalogue has no pictures; remove it"))
     record = _read_record(thumbs / RECORD) if own_thumbs else {}
     if own_thumbs:
         remove_partials(thumbs)  # left by a build that was killed

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from leafpress.check.languages import is_cjk
 from leafpress.check.rules import CheckReport, LeafletReport
-from leafpress.errors import ERROR, WARNING, Diagnostic, display_path
+from leafpress.errors import ERROR, WARNING, Diagnostic, display_path, shown
 from leafpress.check.readability import Readability
 
 
@@ -32,9 +32,22 @@ def _finding(diagnostic: Diagnostic) -> dict:
             "line": diagnostic.line, "message": diagnostic.message}
 
 
+def _terminal_safe_json(text: str) -> str:
+    """JSON text with control, format and bidi characters written as \\u escapes: the same
+    data for a program, and nothing a terminal would act on (JSON escapes only C0 itself)."""
+    def escape(char: str) -> str:
+        code = ord(char)
+        if code > 0xFFFF:  # as a surrogate pair, the way JSON spells it
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+    # "\n" is the layout between values (json.dumps escapes it inside strings itself).
+    return "".join(escape(c) if c != "\n" and shown(c) != c else c for c in text)
+
+
 def to_json(report: CheckReport) -> str:
     """{"leaflets": [{source, title, readability, findings}], "brand": {source, findings}}."""
-    return json.dumps({
+    return _terminal_safe_json(json.dumps({
         "leaflets": [{
             "source": display_path(leaflet.path),
             "title": leaflet.title,
@@ -45,7 +58,7 @@ def to_json(report: CheckReport) -> str:
             "source": display_path(report.brand.path),
             "findings": [_finding(d) for d in report.brand_findings],
         },
-    }, indent=2, ensure_ascii=False)
+    }, indent=2, ensure_ascii=False))
 
 
 def _plural(number: int, noun: str) -> str:

@@ -216,7 +216,7 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
         target = target.strip()
         line = line_of(offset)
         scheme = scheme_of(target)
-        if scheme == "https" and (lookalike := lookalike_message(target)):
+        if scheme in ("https", "mailto") and (lookalike := lookalike_message(target)):
             found.append(warning("lookalike-host", path, line, lookalike))
         elif scheme == "http":
             found.append(warning("link-http", path, line,

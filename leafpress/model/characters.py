@@ -93,9 +93,12 @@ def lookalike_host(address: str) -> str | None:
     A Cyrillic "а" in example.org looks the same in print and leads somewhere else.
     """
     try:
-        host = urlsplit(address.strip()).hostname or ""
+        parts = urlsplit(address.strip())
+        host = parts.hostname or ""
     except ValueError:
         return None
+    if parts.scheme.lower() == "mailto":  # the domain of the address: x@host
+        host = parts.path.rpartition("@")[2].split("?", 1)[0].lower()
     if not host.isascii() or any(label.startswith("xn--") for label in host.split(".")):
         return host
     return None

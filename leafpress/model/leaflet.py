@@ -20,7 +20,7 @@ from leafpress.limits import MAX_URL_LENGTH
 # (a forged "1.0 · Next review due 1 January 2099") is refused at its line.
 REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.\-/]{0,38}[A-Za-z0-9])?")
 VERSION = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){0,3}")  # 1, 1.2, 2.0.1
-URL = re.compile(rf"https://[^\s/]+\.[^\s]+")
+URL = re.compile(r"https://[^\s/]+\.[^\s]+")
 STEM = re.compile(r"^[^/\\\s.][^/\\]{0,199}$")  # a file name without its folder
 # The lifecycle: a draft builds with a mark on every page and is never issued; a withdrawn
 # leaflet is not built at all. Approved is the default, so older sources are unchanged.
@@ -145,8 +145,9 @@ FIELDS = {
     "author": (_text, "text"),
     "reviewed": (_date, "a date like 2026-10-01"),
     "review_due": (_date, "a date like 2026-10-01"),
-    "reference": (_matching(REFERENCE), "a short code like RSC-SP-001 (up to 40 letters, "
-                  "digits and - _ . /, starting and ending with a letter or digit)"),
+    "reference": (_matching(REFERENCE), ("a short code like RSC-SP-001 (up to 40 letters, "
+                                         "digits and - _ . /, starting and ending with a "
+                                         "letter or digit)")),
     "version": (_matching(VERSION, numbers=True), "numbers with dots, like 1, 1.2 or 2.0.1"),
     "lang": (_lang, "a language tag like en-GB"),
     "url": (_matching(URL, most=MAX_URL_LENGTH),
@@ -242,4 +243,6 @@ def _edition_problems(source: Source, values: dict[str, Any], invalid: set[str])
 def url_findings(leaflet: Leaflet) -> list[Diagnostic]:
     """A warning at `url` when its host is not plain ASCII: the QR code would lead there."""
     message = lookalike_message(leaflet.url) if leaflet.url else None
-    return [warning("lookalike-host", leaflet.path, leaflet.line_of("url"), message)] if message else []
+    if message is None:
+        return []
+    return [warning("lookalike-host", leaflet.path, leaflet.line_of("url"), message)]

@@ -159,7 +159,8 @@ def read_source_with_hidden(path: Path) -> tuple[Source, list[Diagnostic]]:
         raw = read_regular(path, MAX_SOURCE_BYTES)
     except FileRefused as exc:
         if exc.reason.startswith("file larger"):
-            raise LeafletError(error("too-large", path, 0, "the file is larger than 2 MB")) from None
+            raise LeafletError(error("too-large", path, 0,
+                                     "the file is larger than 2 MB")) from None
         raise LeafletError(error("unreadable", path, 0, f"cannot read: {exc.reason}")) from None
     text = decode(path, raw)
     source = split_source(path, text)  # YAML's own errors (a control character too) first

@@ -87,9 +87,9 @@ class LocalFetcher(URLFetcher):
         before, self._spent = self._spent, self._spent + size
         if self._spent > MAX_LEAFLET_IMAGE_BYTES:
             if before <= MAX_LEAFLET_IMAGE_BYTES:
-                self.refused.append((url, f"the pictures in this leaflet add up to more than "
-                                          f"{MAX_LEAFLET_IMAGE_BYTES // 1024**2} MB; use "
-                                          "smaller files", True))
+                why = (f"the pictures in this leaflet add up to more than "
+                       f"{MAX_LEAFLET_IMAGE_BYTES // 1024**2} MB; use smaller files")
+                self.refused.append((url, why, True))
             return False
         return True
 

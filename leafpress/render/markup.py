@@ -58,7 +58,8 @@ class _PrintTweaks(Treeprocessor):
             heading.tag = "h2"
         for table in root.iter("table"):
             row = next(table.iter("tr"), None)
-            if row is not None and len([c for c in row if c.tag in ("th", "td")]) >= WIDE_TABLE_COLUMNS:
+            cells = [] if row is None else [c for c in row if c.tag in ("th", "td")]
+            if len(cells) >= WIDE_TABLE_COLUMNS:
                 table.set("class", "wide")
         for head in root.iter("thead"):
             for cell in head.iter("th"):

@@ -147,8 +147,10 @@ class Renderer:
                      cache=cache, pdf_variant=self.variant, presentational_hints=False)
             _strip_leaks(document)
             off_page = off_page_messages(document)
-            pdf = document.write_pdf(pdf_variant=self.variant)
-            if self.variant:  # WeasyPrint's tag tree has faults a PDF/UA validator finds
+            # A refused leaflet is not written: skip drawing it (50 MB of pictures take long).
+            fatal = off_page or any(fatal for _, _, fatal in self.fetcher.refused)
+            pdf = b"" if fatal else document.write_pdf(pdf_variant=self.variant)
+            if pdf and self.variant:  # WeasyPrint's tag tree has faults a PDF/UA validator finds
                 pdf = repair(pdf)
         finally:
             logger.removeHandler(collect)
