@@ -35,9 +35,10 @@ def built_samples(tmp_path_factory, brand):
     return out
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    """Text of a PDF (or one 1-based page) as poppler reads it, in reading order."""
-    args = ["pdftotext", "-enc", "UTF-8"]
+def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:
+    """Text of a PDF (or one 1-based page) as poppler reads it, in reading order (raw: in
+    drawing order, and a hyphen at a line's end kept, where reading order drops it)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else [])]
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,

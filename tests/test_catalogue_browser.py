@@ -14,6 +14,9 @@ from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, write_leaflet
 
+# The three samples these tests were written around (the others would change every count).
+SITE_SAMPLES = ("lumbar-discectomy-recovery", "minimally-invasive-spine-surgery",
+                "preparing-for-spinal-surgery")
 OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults with neck pain.\n"
            "reviewed: 2019-03-01\nreview_due: 2021-03-01\ntags: [neck, exercise]")
 
@@ -23,7 +26,8 @@ def site(tmp_path_factory, brand):
     """The samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
     root = tmp_path_factory.mktemp("site")
     sources = root / "leaflets"
-    shutil.copytree(SAMPLES, sources)
+    shutil.copytree(SAMPLES, sources, ignore=lambda folder, names: [
+        name for name in names if name.endswith(".md") and name[:-3] not in SITE_SAMPLES])
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE)
     out = root / "dist"
     result = build([sources], out, brand, jobs=2)
