@@ -27,13 +27,6 @@ class Booklet(PdfFormat):
 
         output = self.render_pdf(leaflet, brand, state)
         padding = -output.pages % PAGES_PER_SHEET
-        if padding == PAGES_PER_SHEET - 1 and not output.errors:
-            # One page over a sheet: try the back matter on the body's last page instead of
-            # a page of its own (still the back cover); a whole sheet saved when it fits.
-            shared = self.render_pdf(leaflet, brand, state, {"back_matter_follows": True})
-            if shared.pages == output.pages - 1:
-                shared.warnings = output.warnings
-                output, padding = shared, 0
         # Notes pages go before the back cover and are full pages, so adding k of them adds
         # exactly k pages and moves nothing else: one extra render gives the final layout.
         if padding and not output.errors:
