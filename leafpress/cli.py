@@ -58,8 +58,11 @@ def main() -> None:
               help="Output format; repeat for several, or 'all' [default: the brand's formats].")
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Build only the K-th of N stable slices of the sources (for CI matrices).")
+@click.option("--debug", is_flag=True,
+              help="Show the traceback of an unexpected error (for reporting a bug).")
 def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, strict: bool,
-          jobs: int | None, formats: tuple[str, ...], shard: tuple[int, int] | None) -> None:
+          jobs: int | None, formats: tuple[str, ...], shard: tuple[int, int] | None,
+          debug: bool) -> None:
     """Build PDFs from SOURCES (.md files or folders; default: leaflets/)."""
     from leafpress.build.builder import DEFAULT_SOURCES, build as run_build
     from leafpress.build.progress import progress_for
@@ -74,8 +77,12 @@ def build(sources: tuple[Path, ...], out: Path, brand_path: Path, force: bool, s
                        report=progress.note, force=force, shard=shard, progress=progress,
                        catalogue=shard is None)  # shards run at once: the catalogue comes after
     progress.finish()
+    if debug:
+        for trace in result.tracebacks:
+            click.echo(trace, err=True)
     click.echo(result.summary(time.monotonic() - started), err=not result.ok)
-    if catalogue := result.catalogue:
+    catalogue = result.catalogue
+    if catalogue and not any(d.severity == "error" for d in catalogue.diagnostics):
         click.echo(f"catalogue: {display_path(catalogue.path)} ({len(catalogue.cards)} "
                    f"leaflet(s), {len(catalogue.thumbnails)} new thumbnail(s))")
     if not result.ok:
@@ -166,8 +173,5 @@ def watch(sources: tuple[Path, ...], out: Path, brand_path: Path, port: int,
     from leafpress.build.builder import DEFAULT_SOURCES
     from leafpress.authoring.watch import watch as run_watch
 
-    try:
-        run_watch(list(sources) or list(DEFAULT_SOURCES), out, brand_path, port, jobs,
-                  report=_print, say=click.echo)
-    except OSError as exc:  # the port is taken, most often
-        raise click.ClickException(f"cannot serve the preview on port {port}: {exc.strerror}")
+    run_watch(list(sources) or list(DEFAULT_SOURCES), out, brand_path, port, jobs,
+              report=_print, say=click.echo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,13 +14,32 @@ WARNING = "warning"
 INFO = "info"
 
 
+# Kept as they are in messages: they shape Urdu, Bengali and Indic words and move nothing.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def shown(text: str) -> str:
+    """text safe for a terminal: control (C0, C1), format and bidi characters escaped.
+
+    An escape sequence in a file name or link would otherwise erase or forge lines on the
+    screen, and a bidi override would reorder them; "\x1b[2J" prints as those 7 characters.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        c if c in _JOINERS or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
+              else f"\\U{ord(c):08x}")
+        for c in text)
+
+
 def display_path(path: Path | str) -> str:
-    """Return path relative to the working folder when it lies below it."""
+    """Return path relative to the working folder when it lies below it, safe to print."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return os.fspath(path)
+        return shown(str(path.resolve().relative_to(Path.cwd().resolve())))
+    except (ValueError, OSError, RuntimeError):
+        return shown(os.fspath(path))
 
 
 @dataclass(frozen=True)
@@ -36,7 +56,7 @@ class Diagnostic:
         where = display_path(self.path)
         if self.line:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        return f"{where}: {self.severity}: {shown(self.message)}"
 
 
 def error(code: str, path: Path, line: int, message: str) -> Diagnostic:

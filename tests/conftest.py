@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
+import markdown
 import pytest
+import yaml
 
 from leafpress.build.builder import build
 from leafpress.model.brand import load_brand
@@ -26,13 +31,61 @@ def brand():
     return load_brand(ROOT / "styles" / "brand.toml")
 
 
+def shared_folder(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once per test run, however many xdist workers ask for it.
+
+    The first worker to take the lock runs make(folder); the others wait, then reuse it
+    (pytest-xdist's recipe for session fixtures, with fcntl instead of the filelock package).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by every worker of this run, and only of this run
+    folder = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / f"{name}.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            make(folder)
+            (root / f"{name}.done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_samples(tmp_path_factory, brand):
-    """Build every sample once per test session; return the output folder."""
-    out = tmp_path_factory.mktemp("dist")
-    result = build([SAMPLES], out, brand, jobs=2)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return out
+    """Every sample built as A4, with its catalogue, once per test run; the output folder."""
+    def make(out: Path) -> None:
+        result = build([SAMPLES], out, brand, jobs=2)
+        assert result.ok, [str(d) for d in result.diagnostics]
+
+    return shared_folder(tmp_path_factory, "dist", make)
+
+
+@pytest.fixture(scope="session")
+def sample_formats(tmp_path_factory, brand):
+    """Every sample built as large print and as a booklet, once per test run; the folder."""
+    def make(out: Path) -> None:
+        result = build([SAMPLES], out, brand, formats=("large-print", "booklet"), jobs=2,
+                       catalogue=False)
+        assert result.ok, [str(d) for d in result.diagnostics]
+
+    return shared_folder(tmp_path_factory, "formats", make)
+
+
+# Expected values come from the files as independent tools read them, never from
+# leafpress's own parsers: a bug there must not move the expectation with the output.
+BRAND = tomllib.loads((ROOT / "styles" / "brand.toml").read_text(encoding="utf-8"))
+
+
+def front_matter(path: Path) -> tuple[dict, str]:
+    """A source's front matter (PyYAML's reading) and its body, split at the '---' lines."""
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def reference_html(body: str) -> str:
+    """The body as Python-Markdown alone renders it: the words a PDF must carry."""
+    return markdown.markdown(body, extensions=["tables", "admonition", "sane_lists"])
 
 
 def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:

@@ -74,6 +74,38 @@ def png(width: int, height: int, colour: bytes | None = None) -> bytes:
             + chunk(b"IEND", b""))
 
 
+def noise_png(width: int, height: int, seed: int = 0) -> bytes:
+    """An RGB PNG of random noise: it hardly compresses, so its size is about 3 x its pixels."""
+    import random
+
+    rows = random.Random(seed)
+    data = bytearray()
+    for _ in range(height):
+        data += b"\0" + rows.randbytes(width * 3)
+    return _png(width, height, 8, 2, bytes(data), level=0)
+
+
+def jpeg(width: int, height: int) -> bytes:
+    """A real JPEG photo-like gradient, made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _png(width: int, height: int, depth: int, kind: int, raw: bytes, level: int = 9) -> bytes:
+    def chunk(name: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + name + data + struct.pack(">I", zlib.crc32(name + data))
+
+    header = struct.pack(">IIBBBBB", width, height, depth, kind, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, level))
+            + chunk(b"IEND", b""))
+
+
 def canary_png() -> bytes:
     return png(*CANARY_PNG_SIZE, colour=b"\x01\x02\x03")
 

@@ -14,6 +14,9 @@ from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, write_leaflet
 
+# One worker builds the module fixture (--dist loadgroup in pyproject).
+pytestmark = pytest.mark.xdist_group("browser")
+
 # The three samples these tests were written around (the others would change every count).
 SITE_SAMPLES = ("lumbar-discectomy-recovery", "minimally-invasive-spine-surgery",
                 "preparing-for-spinal-surgery")
@@ -93,7 +96,9 @@ def test_page_loads_from_disk_with_no_errors_and_no_network(visit, site):
     assert all(url.startswith("file://") for url in v.requests), v.requests
     assert fetched <= {p.resolve() for p in allowed}, fetched
     assert len([p for p in fetched if p.suffix == ".webp"]) == 4
-    for link in page.locator("a.format").all():  # every link points at a PDF that is there
+    links = page.locator("a.format").all()
+    assert len(links) == 5  # four A4 and one large print
+    for link in links:  # every link points at a PDF that is there
         assert (site / link.get_attribute("href")).is_file()
 
 

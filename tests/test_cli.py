@@ -87,3 +87,67 @@ def test_generate_py_runs_as_a_subprocess(project, run, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout
     assert pypdf.PdfReader(out / "good.pdf").metadata.title == "A good leaflet"
+
+
+def test_a_template_mistake_is_one_line_at_its_line_and_nothing_renders(project, run):
+    for number in range(3):
+        write_leaflet(project / "leaflets", f"l{number}.md", GOOD)
+    template = project / "templates" / "leaflet.html.j2"
+    lines = template.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if "<title>" in line)
+    lines[at] = lines[at].replace("}}", "}")
+    template.write_text("\n".join(lines))
+    result = run("build")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"templates/leaflet.html.j2:{at + 1}: error: template error: unexpected '}}'"
+    assert not (project / "dist").exists() or not list((project / "dist").glob("*.pdf"))
+
+
+def test_a_missing_stylesheet_of_a_chosen_format_is_one_line(project, run):
+    write_leaflet(project / "leaflets", "good.md", GOOD)
+    (project / "styles" / "large-print.css").unlink()
+    assert run("build").exit_code == 0  # A4 alone does not need it
+    result = run("build", "--format", "all")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("styles/large-print.css: error: stylesheet not found "
+                                     "(the large-print format needs it)")
+
+
+@pytest.mark.parametrize("args", [["build", "-o", "/proc/leafpress-test"],
+                                  ["new", "A title", "--folder", "/proc/leafpress-test"],
+                                  ["watch", "-o", "/proc/leafpress-test", "-p", "0"]])
+def test_an_unusable_output_folder_is_one_line_not_a_traceback(project, run, args):
+    write_leaflet(project / "leaflets", "good.md", GOOD)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("/proc/leafpress-test: error: cannot ")
+    assert "Traceback" not in result.output and len(result.output.strip().split("\n")) == 1
+
+
+def test_an_index_html_that_cannot_be_written_is_one_line_and_the_pdfs_are_whole(project, run):
+    write_leaflet(project / "leaflets", "good.md", GOOD)
+    (project / "dist" / "index.html").mkdir(parents=True)
+    result = run("build")
+    assert result.exit_code == 1
+    assert "dist/index.html: error: cannot write the catalogue: is a directory" in result.output
+    assert "Traceback" not in result.output
+    assert pypdf.PdfReader(project / "dist" / "good.pdf").metadata.title == "A good leaflet"
+
+
+def test_an_unexpected_error_keeps_its_traceback_behind_debug(project, run, monkeypatch):
+    from leafpress.formats.a4 import A4
+
+    def broken(self, leaflet, brand, state):
+        raise ZeroDivisionError("a bug in the renderer")
+
+    monkeypatch.setattr(A4, "render", broken)  # the workers are forked: they inherit it
+    write_leaflet(project / "leaflets", "good.md", GOOD)
+    plain = run("build")
+    assert plain.exit_code == 1
+    assert "leaflets/good.md: error: could not render: ZeroDivisionError: a bug in the renderer" \
+        in plain.output
+    assert "Traceback" not in plain.output
+    debug = run("build", "--debug")
+    assert debug.exit_code == 1
+    assert "Traceback (most recent call last)" in debug.output and "def broken" not in debug.output
+    assert 'raise ZeroDivisionError("a bug in the renderer")' in debug.output

@@ -8,6 +8,7 @@ leaflets' folder; the tests then read the diagnostics and the PDFs back.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import shutil
@@ -23,7 +24,11 @@ from leafpress.model.brand import load_brand
 
 from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
-                      image_sizes, leaks, png, start_listener, write_canaries)
+                      image_sizes, jpeg, leaks, noise_png, png, start_listener, write_canaries)
+
+# One worker builds the batch (an in-process HTTP server watches it): pyproject's
+# --dist loadgroup keeps this module's tests together.
+pytestmark = pytest.mark.xdist_group("hostile")
 
 HOSTILE = CASES / "hostile"
 TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
@@ -54,7 +59,26 @@ FAILS = {
     "huge_image": "7: error: images/huge.png: image is 20000 x 20000 pixels, over the limit "
                   "of 40 megapixels; make it smaller",
     "parser_stress_brackets": f" error: took longer than {TIMEOUT:g} seconds to render; stopped",
+    # WeasyPrint draws a line's worth of a 320,000-letter word and drops the rest.
+    "parser_stress_long_word": ' error: a word of 320000 characters ("pneumonopneumonopneumonopneumo'
+                               '...") on page 1 cannot be laid out: all but its start would be '
+                               "lost; break it up",
+    # Round two (issue 17): what used to print wrong, forged or not at all.
+    "version_forged_footer": "3: error: 'version' must be numbers with dots, like 1, 1.2 or 2.0.1",
+    "url_too_long_for_qr": "3: error: 'url' must be an https:// address of at most 200 characters",
+    "bidi_override_in_dose": '5: error: hidden character U+202E (RIGHT-TO-LEFT OVERRIDE) forces the '
+                             'order text prints in ("01" can print as "10"); delete it',
+    "zero_width_space_in_title": "2: error: hidden character U+200B (ZERO WIDTH SPACE) is invisible in "
+                                 "print and changes what readers and searches see; delete it",
+    "terminal_escape_in_link": "5: error: control character U+001B: invisible in print, and on a "
+                               "terminal it can rewrite what is shown; delete it",
+    "image_truncated_jpeg": "5: error: images/truncated.jpg: image is damaged or cut short (image "
+                            "file is truncated (5 bytes not processed)); save or export it again",
+    "image_budget_exceeded": "9: error: images/big-2.png: the pictures in this leaflet add up to "
+                             "more than 50 MB; use smaller files",
 }
+LOOKALIKE = ("the address {address} goes to the host '{host}', which is not plain ASCII and may "
+             "imitate a familiar one; check it letter by letter")
 # Sources that must build, with the warnings each must give (path:line: warning: message).
 BUILDS = {
     "good": [],
@@ -103,7 +127,24 @@ BUILDS = {
     "template_injection": [],
     "front_matter_markup": [],
     "table_huge_colspan": [],
-    "parser_stress_long_word": [],
+    "table_too_wide_for_the_page": [],
+    "long_word_wraps_on_the_page": [],
+    "image_name_nul_byte": ["5: warning: images/x\\x00.png: not a usable file name"],
+    "link_name_too_long": [
+        "5: warning: images/" + "b" * 300 + ".png: file name too long",
+        "7: warning: " + "a" * 300 + f".md: {NOT_A_LINK}"],
+    "image_from_proc": ["5: warning: /proc/self/pagemap: " + OUTSIDE,
+                        "7: warning: images/pagemap.png: " + OUTSIDE],
+    "many_dropped_links": [f"{5 + n}: warning: part-{n}.md: {NOT_A_LINK}" for n in range(20)]
+    + [" warning: 980 more warning(s) like these not shown"],
+    "lookalike_host_in_url": [
+        "3: warning: " + LOOKALIKE.format(address="https://www.ex\u0430mple.org/leaflets/x",
+                                          host="www.ex\u0430mple.org"),
+        "6: warning: " + LOOKALIKE.format(address="https://www.\u0435xample.org/more",
+                                          host="www.\u0435xample.org")],
+    "right_to_left_text_allowed": [],
+    "image_same_file_many_queries": [],
+    "manifest_forged_entry": [],
 }
 
 
@@ -127,6 +168,23 @@ def batch(tmp_path_factory):
     (leaflets / "images" / "escape.png").symlink_to(base / "canary.png")
     (leaflets / "images" / "zero.png").symlink_to("/dev/zero")
     (leaflets / "images" / "huge.png").write_bytes(png(20000, 20000))  # 400 Mpx in ~50 KB
+    (leaflets / "images" / "pagemap.png").symlink_to("/proc/self/pagemap")
+    (leaflets / "images" / "truncated.jpg").write_bytes(jpeg(400, 300)[:3000])  # cut short
+    (leaflets / "images" / "noise.png").write_bytes(noise_png(700, 700))  # ~1.5 MB
+    for n in range(3):  # 3 x 18 MB: each under the 20 MB file limit, over 50 MB together
+        (leaflets / "images" / f"big-{n}.png").write_bytes(noise_png(2450, 2450, seed=n))
+    # A forged catalogue record in the output folder: stems that climb out of it, a
+    # javascript: address, a picture count that is not a number.
+    victim = base / "victim"
+    victim.mkdir()
+    (victim / "keep.webp").write_bytes(b"VICTIM")
+    (victim / "keep.pdf").write_bytes(b"%PDF-1.4 VICTIM")
+    (victim / "keep.md").write_text("---\ntitle: Victim\n---\n")
+    record = json.loads((HOSTILE / "forged_catalogue_record.json").read_text()
+                        .replace("@CANARY@", str(base)))
+    (project / "dist" / "thumbs").mkdir(parents=True)
+    (project / "dist" / "thumbs" / "catalogue.json").write_text(json.dumps(record))
+    (project / "dist" / "javascript-url.pdf").write_bytes(b"%PDF-1.4 not really")
     (leaflets / "front_matter_too_large.md").write_text(
         "---\ntitle: Too much\nsummary: " + "x" * 70_000 + "\n---\nBody\n")
     cwd = Path.cwd()
@@ -140,6 +198,11 @@ def batch(tmp_path_factory):
         server.shutdown()
     return {"base": base, "project": project, "result": result, "lines": diagnostics,
             "listener": listener}
+
+
+def built_pdfs(batch) -> list[Path]:
+    """The PDFs this batch wrote (dist/ also holds one planted for the forged record)."""
+    return sorted(p for p in (batch["project"] / "dist").glob("*.pdf") if p.stem in BUILDS)
 
 
 def _expect(template: str, batch) -> str:
@@ -183,7 +246,7 @@ def test_no_pdf_carries_a_canary_a_local_path_or_active_content(batch, tmp_path)
     home = os.path.expanduser("~")
     secrets = [CANARY_TEXT, CANARY_SVG_TEXT, "ATTACHMENT-SECRET", str(batch["base"]),
                str(ROOT), f"{home}/", "/tmp/", "file:", f"pytest-of-{getpass.getuser()}"]
-    pdfs = sorted((batch["project"] / "dist").glob("*.pdf"))
+    pdfs = built_pdfs(batch)
     assert len(pdfs) == len(BUILDS)
     for pdf in pdfs:
         data = expanded(pdf, tmp_path)
@@ -194,12 +257,16 @@ def test_no_pdf_carries_a_canary_a_local_path_or_active_content(batch, tmp_path)
 
 
 def test_only_web_mail_and_phone_links_reach_the_pdf(batch):
-    for pdf in sorted((batch["project"] / "dist").glob("*.pdf")):
+    links = []
+    for pdf in built_pdfs(batch):
         for page in pypdf.PdfReader(pdf).pages:
             for annotation in page.get("/Annots") or []:
                 action = annotation.get_object().get("/A")
                 if action is not None and "/URI" in action:
-                    assert str(action["/URI"]).startswith(("https:", "mailto:", "tel:")), pdf.name
+                    links.append(str(action["/URI"]))
+                    assert links[-1].startswith(("https:", "mailto:", "tel:")), pdf.name
+    # The corpus's allowed links (and the contact box's) are there: the loop read something.
+    assert {"https://www.nhs.uk/", "mailto:leaflets@example.org"} <= set(links)
 
 
 def test_template_syntax_in_title_and_body_prints_literally(batch):
@@ -281,17 +348,111 @@ def test_check_reads_the_whole_corpus_with_one_line_per_finding(batch):
     assert [line for line in findings if not one_line.match(line)] == []
 
 
-def test_the_samples_in_every_format_carry_no_local_path_or_active_content(tmp_path, brand):
+def test_the_samples_in_every_format_carry_no_local_path_or_active_content(
+        tmp_path, built_samples, sample_formats):
     # The real leaflets too: their pictures, QR codes and the booklet's imposition.
-    out = tmp_path / "out"
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2,
-                   catalogue=False)
-    assert result.ok and len(result.written) == 3 * len(list(SAMPLES.glob("*.md")))
+    written = sorted([*built_samples.glob("*.pdf"), *sample_formats.glob("*.pdf")])
+    assert len(written) == 3 * len(list(SAMPLES.glob("*.md")))
     home = os.path.expanduser("~")
-    secrets = [str(ROOT), str(tmp_path), f"{home}/", "/tmp/", "file:",
+    secrets = [str(ROOT), str(built_samples), str(sample_formats), f"{home}/", "/tmp/", "file:",
                f"pytest-of-{getpass.getuser()}"]
-    for pdf in result.written:
+    for pdf in written:
         data = expanded(pdf, tmp_path)
         assert leaks(data, secrets) == [], pdf.name
         assert [key for key in ACTIVE_PDF_KEYS if key + b" " in data or key + b"\n" in data
                 or key + b"(" in data or key + b"<" in data] == [], pdf.name
+
+
+# ---- Round two (issue 17): what each new case must show in the output -------------------
+
+def _words_outside_the_paper(pdf: Path) -> list[str]:
+    """Words whose box poppler finds beyond the paper's edges (pdftotext -bbox)."""
+    from html.parser import HTMLParser
+
+    class Boxes(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.width = self.height = 0.0
+            self.outside: list[str] = []
+            self._word: dict | None = None
+
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            if tag == "page":
+                self.width, self.height = float(values["width"]), float(values["height"])
+            elif tag == "word":
+                self._word = values
+
+        def handle_data(self, data):
+            word, self._word = self._word, None
+            if word and (float(word["xmin"]) < 0 or float(word["xmax"]) > self.width
+                         or float(word["ymax"]) > self.height):
+                self.outside.append(data)
+
+    boxes = Boxes()
+    boxes.feed(subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                              capture_output=True, text=True).stdout)
+    return boxes.outside
+
+
+def test_a_nine_column_table_stays_on_the_paper_with_every_dose(batch):
+    pdf = batch["project"] / "dist" / "table_too_wide_for_the_page.pdf"
+    assert _words_outside_the_paper(pdf) == []
+    text = normalise(pdf_text(pdf))
+    assert text.count("Most in a day") == 1
+    # Each dose is printed, whole, in its narrow column (the words may wrap).
+    assert text.count("Never more than 8 tablets in 24 hours") == 2
+    assert "Never more than 6 tablets in 24 hours" in text
+
+
+def test_a_word_longer_than_a_line_wraps_and_loses_no_letter(batch):
+    pdf = batch["project"] / "dist" / "long_word_wraps_on_the_page.pdf"
+    assert _words_outside_the_paper(pdf) == []
+    # The word runs over a page break: take the footers ("Page 1 of 3") out between its parts.
+    assert "pneumono" * 375 in re.sub(r"Page\d+of\d+", "", re.sub(r"\s+", "", pdf_text(pdf)))
+
+
+def test_right_to_left_text_with_joiners_and_marks_builds_and_prints(batch):
+    pdf = batch["project"] / "dist" / "right_to_left_text_allowed.pdf"
+    text = pdf_text(pdf)
+    assert "7946" in text and "text with a zero-width joiner" in text
+
+
+def test_every_pdf_written_passes_qpdf_check(batch):
+    for pdf in built_pdfs(batch):
+        done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert done.returncode == 0, (pdf.name, done.stdout[-500:], done.stderr[-500:])
+
+
+def test_one_picture_named_thirty_times_is_embedded_once(batch):
+    picture = batch["project"] / "leaflets" / "images" / "noise.png"
+    pdf = batch["project"] / "dist" / "image_same_file_many_queries.pdf"
+    assert image_sizes(pdf).count((700, 700)) == 30  # thirty placements on the pages ...
+    assert pdf.stat().st_size < 1.3 * picture.stat().st_size  # ... of one embedded image
+
+
+def test_a_forged_catalogue_record_touches_nothing_outside_and_adds_no_script(batch):
+    base, dist = batch["base"], batch["project"] / "dist"
+    assert (base / "victim" / "keep.webp").read_bytes() == b"VICTIM"
+    assert sorted(p.name for p in (base / "victim").iterdir()) == ["keep.md", "keep.pdf",
+                                                                    "keep.webp"]
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    assert "javascript:" not in page
+    assert "Climbs out" not in page and "A javascript: address" not in page
+    record = json.loads((dist / "thumbs" / "catalogue.json").read_text())
+    assert all("/" not in stem for stem in record["leaflets"])
+
+
+def test_check_finds_the_new_classes_at_the_same_lines_as_build(batch):
+    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "leaflets"],
+                          cwd=batch["project"], capture_output=True, text=True, timeout=300)
+    lines = done.stdout.splitlines()
+    for stem in ("version_forged_footer", "url_too_long_for_qr", "bidi_override_in_dose",
+                 "zero_width_space_in_title", "terminal_escape_in_link"):
+        assert f"leaflets/{stem}.md:{FAILS[stem]}" in lines, stem
+    lookalike = [line for line in lines if line.startswith("leaflets/lookalike_host_in_url.md:")
+                 and "not plain ASCII" in line]
+    assert [line.split(":")[1] for line in lookalike] == ["3", "6"]
+    assert [line for line in lines if line.startswith("leaflets/right_to_left_text_allowed.md:")
+            and "hidden character" in line] == []
+    assert "\x1b" not in done.stdout + done.stderr  # escaped, never raw, on the terminal

@@ -14,9 +14,11 @@ from leafpress.build import workers
 from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.model.brand import load_brand
-from leafpress.build.manifest import MANIFEST, read_entries
+from leafpress.build.manifest import read_entries
 
 from .conftest import ROOT, normalise, pdf_text, write_leaflet
+
+MANIFEST = ".leafpress-manifest.json"  # the file name is a contract: not read from the code
 
 FRONT = "title: {title}\nreference: T-{n}\nversion: '1.0'\nreviewed: 2026-10-01"
 
@@ -251,8 +253,8 @@ def test_manifest_is_valid_json_and_keeps_other_sources_entries(site):
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder", "file", "missing"])
 def test_image_digests_never_block_or_read_what_is_not_a_file(tmp_path, kind):
-    # The build's parent hashes each picture a leaflet names, and has no timeout: a pipe or
-    # /dev/zero named as an image must give a marker at once, not block or read for ever.
+    # The build's parent hashes each file a leaflet's last render read, and has no timeout: a
+    # pipe or /dev/zero put in an image's place must give a marker at once, not block or read.
     import os
     import threading
 
@@ -270,3 +272,48 @@ def test_image_digests_never_block_or_read_what_is_not_a_file(tmp_path, kind):
     expected = {"fifo": "not-a-file", "device": "not-a-file", "folder": "not-a-file",
                 "file": hashlib.sha256(b"png").hexdigest(), "missing": "missing"}[kind]
     assert answer == [expected]
+
+
+
+def _png(path, colour):
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), colour).save(path)
+
+
+@pytest.mark.parametrize("how", ["raw-html", "svg-image", "two-leaflets-one-image"])
+def test_what_the_renderer_read_is_what_rebuilds_it(site, how):
+    """Dependencies are the files the fetcher served, however the leaflet reached them."""
+    project, run = site
+    leaflets = project / "leaflets"
+    _png(leaflets / "images" / "inner.png", "red")
+    if how == "raw-html":
+        body = '<p><img src="images/inner.png" alt="A red square"></p>\n'
+    else:
+        (leaflets / "images" / "frame.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+            '<image href="inner.png" width="40" height="40"/></svg>')
+        body = "![A framed square](images/frame.svg)\n"
+    write_leaflet(leaflets, "delta.md", FRONT.format(title="Delta", n=4), body)
+    if how == "two-leaflets-one-image":  # the second one gets it from the worker's image cache
+        write_leaflet(leaflets, "epsilon.md", FRONT.format(title="Epsilon", n=5), body)
+    first = run()
+    assert first.ok, [str(d) for d in first.diagnostics]
+    entries = read_entries(project / "dist" / MANIFEST)
+    assert "images/inner.png" in entries["delta.pdf"].dependencies
+    assert run().written == []
+    _png(leaflets / "images" / "inner.png", "blue")
+    rebuilt = names(run().written)
+    assert rebuilt == (["delta.pdf", "epsilon.pdf"] if how == "two-leaflets-one-image"
+                       else ["delta.pdf"])
+
+
+def test_a_missing_image_that_appears_rebuilds_its_leaflet(site):
+    project, run = site
+    leaflets = project / "leaflets"
+    write_leaflet(leaflets, "delta.md", FRONT.format(title="Delta", n=4),
+                  "![A red square](images/later.png)\n")
+    assert names(run().written) == ["alpha.pdf", "beta.pdf", "delta.pdf", "gamma.pdf"]
+    assert run().written == []
+    _png(leaflets / "images" / "later.png", "red")
+    assert names(run().written) == ["delta.pdf"]

@@ -1,5 +1,5 @@
 """Parser stress outside the render workers: `check` and the build's parent (validation and
-the manifest's image scan) have no timeout, so they must stay linear on hostile text.
+the manifest key) have no timeout, so they must stay linear on hostile text.
 
 Each source is 1 MB of one pathological pattern. Linear code reads all of them in seconds; the
 quadratic regular expressions these tests were written against took from minutes to hours."""

@@ -108,3 +108,61 @@ def test_the_sources_reach_markdown_often_and_every_kind_of_error(brand, tmp_pat
     sample()
     assert len(converted) >= 60
     assert {"front-matter", "encoding", "missing-key", "unknown-key", "bad-value"} <= codes
+
+
+# ---- Image and link names (issue 17): whatever a source names, nothing escapes its leaflet ----
+
+NAME_PIECES = [
+    "images/x.png", "x%00.png", "\x00", "%00", "../" * 8, "/proc/self/pagemap", "/dev/zero",
+    "/dev/stdin", "a" * 300, "b" * 5000, "%2e%2e/", "?n=1", "#top", "file:///etc/passwd",
+    "https://ex\u0430mple.org/x", "\x1b[2J", "\u202e", "\ud800", "%ed%a0%80", "%ff", "//host/x",
+    "<", ">", "(", ")", "[", "]", " ", "\t", "\\", "~", "$HOME", "*", "data:image/png;base64,AA",
+    "mailto:x@example.org", "tel:999", "javascript:alert(1)", ".", "..", "//", "/",
+]
+names = st.lists(st.one_of(st.sampled_from(NAME_PIECES), st.text(max_size=12)),
+                 min_size=1, max_size=5).map("".join)
+
+
+def _named_source(name: str) -> str:
+    return ("---\ntitle: Names\n---\n\n"
+            f"![A picture]({name})\n\n[A link]({name})\n\n<img src=\"{name}\" alt=\"x\">\n\n"
+            f"<a href='{name}'>link</a>\n\n[ref]: {name}\n\n![Ref][ref] and <{name}>\n")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(names)
+def test_no_image_or_link_name_escapes_its_leaflet(brand, tmp_path, name):
+    import datetime
+
+    from leafpress.build.builder import line_for
+    from leafpress.build.manifest import file_digest
+    from leafpress.check.rules import check_leaflet
+    from leafpress.errors import shown
+    from leafpress.render.fetcher import LocalFetcher, ResourceRefused
+
+    path = tmp_path / "names.md"
+    path.write_text(_named_source(name), encoding="utf-8", errors="surrogatepass")
+    lines = _line_count(path.read_bytes())
+    # check: one line per finding, at a line of the file, never an exception.
+    report = check_leaflet(path, brand, datetime.date(2026, 1, 1))
+    for finding in report.findings:
+        text = str(finding)
+        assert "\n" not in text and "\x1b" not in text and "Traceback" not in text
+        assert 0 <= finding.line <= lines
+    # build's parent and worker: markup, the line finder, the manifest digest, the fetcher.
+    try:
+        leaflet = leaflet_from_source(read_source(path), brand)
+    except LeafletError:
+        return  # hidden characters in the name: refused at their line, as above
+    _, dropped = convert(leaflet.body, path, leaflet.body_line)
+    for message in dropped:
+        assert 0 <= line_for(leaflet, message) <= lines
+        assert "\x1b" not in shown(message)
+    assert isinstance(file_digest(tmp_path / name), str)
+    fetcher = LocalFetcher([tmp_path / "styles"])
+    fetcher.start(tmp_path)
+    try:
+        fetcher.fetch((tmp_path.as_uri() + "/" + name) if ":" not in name else name)
+    except ResourceRefused:
+        pass

@@ -49,7 +49,7 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path, brand):
     path = tmp_path / "many.md"
     path.write_text("---\nsummary: x\nurl: http://example.org/x\ncolour: red\n---\nBody\n")
     assert problems(path, brand) == [
-        f"{path}:3: error: 'url' must be an https:// address",
+        f"{path}:3: error: 'url' must be an https:// address of at most 200 characters",
         f"{path}:4: error: unknown front-matter key 'colour'",
         f"{path}:1: error: missing 'title'",
     ]
@@ -95,7 +95,7 @@ def test_not_utf8_is_an_error_at_the_line_of_the_bad_byte(tmp_path, brand):
     ("title: x\nsummary: !!binary 'not base64!'", 3, "invalid front matter: failed to decode"),
     ("title: x\nsummary: a\x00b", 3, "invalid front matter: unacceptable character #x0000"),
     ("title: x\ntags: " + "[" * 3000 + "]" * 3000, 2, "invalid front matter: nested too deeply"),
-    ("title: x\nversion: 0x" + "f" * 5000, 3, "'version' must be text like \"1.2\""),
+    ("title: x\nversion: 0x" + "f" * 5000, 3, "'version' must be numbers with dots, like 1, 1.2 or 2.0.1"),
 ])
 def test_front_matter_that_breaks_yaml_libraries_is_one_clear_line(tmp_path, brand, front, line,
                                                                    message):
@@ -122,7 +122,7 @@ def test_a_bom_windows_line_ends_and_a_dot_fence_are_fine(tmp_path, brand):
 def test_a_folder_named_like_a_source_is_one_line_not_a_traceback(tmp_path, brand):
     (tmp_path / "folder.md").mkdir()
     assert problems(tmp_path / "folder.md", brand) == [
-        f"{tmp_path / 'folder.md'}: error: cannot read: Is a directory"]
+        f"{tmp_path / 'folder.md'}: error: cannot read: is a folder"]
 
 
 def test_a_source_over_2_mb_is_refused_unread(tmp_path, brand):

@@ -39,7 +39,7 @@ def wait_for(predicate, seconds: float = 60.0, what: str = "condition"):
             value = None
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -66,7 +66,7 @@ def watcher(project):
 def title_of(pdf: Path) -> str | None:
     try:
         return pypdf.PdfReader(pdf).metadata.title
-    except Exception:  # noqa: BLE001 - mid-write or absent: not there yet
+    except (OSError, pypdf.errors.PyPdfError):  # absent or unreadable: not there yet
         return None
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
+
+from leafpress.files import FileRefused, read_regular
 
 STATE_PATH = "/__leafpress__/state"
 SCRIPT_PATH = "/__leafpress__/reload.js"
@@ -105,12 +109,49 @@ def _with_reload_script(page: str) -> str:
     return page.replace("</body>", f"{tag}\n</body>") if "</body>" in page else page + tag
 
 
+# A client that went away mid-answer is normal for a browser; it is not the author's problem.
+_GONE = (ConnectionError, TimeoutError)
+MAX_PAGE_BYTES = 64 * 1024**2
+
+
 class _Handler(SimpleHTTPRequestHandler):
     state: BuildState
 
     def __init__(self, *args, state: BuildState, **kwargs):
         self.state = state
         super().__init__(*args, **kwargs)
+
+    def handle(self):
+        try:
+            super().handle()
+        except _GONE:
+            pass
+
+    def parse_request(self) -> bool:
+        """Refuse a Host that is not this server's loopback address and port (421): a web
+        page on a DNS-rebinding name must not read the build state, PDFs or source paths."""
+        if not super().parse_request():
+            return False
+        host, port = self.server.server_address[:2]
+        allowed = {f"{host}:{port}", f"localhost:{port}", f"[{host}]:{port}"}
+        if (self.headers.get("Host") or "").strip().lower() not in allowed:
+            self.send_error(421, "Misdirected Request", "this server answers only to "
+                            f"http://{host}:{port}/")
+            return False
+        return True
+
+    def _target(self) -> str | None:
+        """The request's path, decoded; None (after a 400) when it is not a usable one."""
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            decoded = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            self.send_error(400, "Bad Request", "the address is not UTF-8")
+            return None
+        if not path.startswith("/") or "\0" in decoded or not decoded.isprintable():
+            self.send_error(400, "Bad Request", "the address holds characters no file has")
+            return None
+        return path
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         pass  # the terminal is for build problems, not request logs
@@ -126,8 +167,14 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_HEAD(self):  # noqa: N802 - the stdlib's name
+        if self._target() is not None:
+            super().do_HEAD()
+
     def do_GET(self):  # noqa: N802 - the stdlib's name
-        path = self.path.split("?", 1)[0]
+        path = self._target()
+        if path is None:
+            return None
         if path == STATE_PATH:
             return self._send(self.state.as_json(), "application/json")
         if path == SCRIPT_PATH:
@@ -137,8 +184,15 @@ class _Handler(SimpleHTTPRequestHandler):
             if target.is_dir():
                 target = target / "index.html"
             if target.is_file():
-                page = _with_reload_script(target.read_text(encoding="utf-8"))
-                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+                try:
+                    data = read_regular(target, MAX_PAGE_BYTES)
+                except FileRefused:
+                    return self.send_error(404, "Not Found")
+                try:
+                    page = _with_reload_script(data.decode("utf-8")).encode("utf-8")
+                except UnicodeDecodeError:  # not ours: shown as it is, without the script
+                    return self._send(data, "text/html")
+                return self._send(page, "text/html; charset=utf-8")
             if path == "/":
                 return self._send(_WAITING_PAGE.encode(), "text/html; charset=utf-8")
         return super().do_GET()
@@ -149,13 +203,21 @@ _WAITING_PAGE = _with_reload_script(
     "<body><p>No catalogue yet: the first build is running or has failed.</p></body></html>")
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], _GONE):  # a reset connection: nothing to print
+            return
+        super().handle_error(request, client_address)
+
+
 class PreviewServer:
     """A local web server for the output folder, on its own thread."""
 
     def __init__(self, folder: Path, port: int, state: BuildState, host: str = "127.0.0.1"):
         handler = partial(_Handler, directory=str(folder), state=state)
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

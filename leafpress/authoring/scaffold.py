@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from leafpress.model.brand import Brand
-from leafpress.errors import LeafletError
+from leafpress.errors import ConfigError, LeafletError
 from leafpress.model.source import read_source
 
 DEFAULT_PREFIX = "LEAF-"
@@ -123,7 +123,10 @@ def new_leaflet(title: str, folder: Path, brand: Brand, slug: str | None = None,
     slug = slugify(slug or title)
     if not slug:
         raise ValueError("the title needs at least one letter or digit for the file name")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(folder, 0, f"cannot create the folder: {exc.strerror}") from None
     path = folder / f"{slug}.md"
     text = skeleton(title, slug, brand, next_reference(folder), today or datetime.date.today())
     with path.open("x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite

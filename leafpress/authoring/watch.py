@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import click
+
 from leafpress import formats as registry
 from leafpress.model.brand import load_brand
 from leafpress.errors import ConfigError, Diagnostic, display_path
@@ -15,7 +17,7 @@ from leafpress.authoring.preview import BuildState, PreviewServer
 
 
 def watched_paths(sources: list[Path], brand_path: Path) -> list[Path]:
-    """Sources, the brand's folder (styles) and the templates: everything that changes a PDF."""
+    """Sources, the brand's folder (styles) and the templates: everything that changes an output."""
     paths = [*sources, brand_path.parent]
     try:
         brand = load_brand(brand_path)
@@ -66,10 +68,17 @@ def watch(sources: list[Path], out: Path, brand_path: Path, port: int, jobs: int
     import watchfiles
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # we say what changed ourselves
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(out, 0, "cannot use this as the output folder: "
+                               f"{(exc.strerror or str(exc)).lower()}") from None
     state = BuildState()
     server = PreviewServer(out, port, state)
-    server.start()
+    try:
+        server.start()
+    except OSError as exc:  # the port is taken, most often
+        raise click.ClickException(f"cannot serve the preview on port {port}: {exc.strerror}") from None
     say(f"Preview: {server.url}  (press Ctrl-C to stop)")
     try:
         state.finished(rebuild(sources, out, brand_path, jobs, report, say))

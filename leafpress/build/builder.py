@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from leafpress import formats as registry
 from leafpress.build.manifest import Entry, Manifest, environment_key, leaflet_key
@@ -18,12 +18,12 @@ from leafpress.build.progress import Progress
 from leafpress.build.shards import in_shard
 from leafpress.build.workers import Outcome, run_jobs
 from leafpress.check.review import build_review
-from leafpress.errors import ERROR, Diagnostic, LeafletError, error, warning
+from leafpress.errors import ERROR, ConfigError, Diagnostic, LeafletError, error, warning
 from leafpress.files import atomic_write, remove_partials
 from leafpress.formats.base import Format, Output
-from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT
+from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
-from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
 from leafpress.model.source import discover, read_source
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ class BuildResult:
     up_to_date: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)  # sources, each once
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for --debug
     leaflets: list[Leaflet] = field(default_factory=list)  # every one that loaded, built or not
     catalogue: CatalogueResult | None = None
 
@@ -106,28 +107,44 @@ def load(paths: list[Path], brand: Brand,
             continue
         overdue = build_review(leaflet, datetime.date.today(), strict)
         problems.extend([overdue] if overdue else [])
+        problems.extend(url_findings(leaflet))
         if not overdue or overdue.severity != ERROR:
             leaflets.append(leaflet)
     return leaflets, problems
 
 
+_TOKEN = re.compile(r"[^\s'\"()<>]+")
+_NAMEISH = re.compile(r"[/#]|\.\w{2,4}$")
+
+
 def line_for(leaflet: Leaflet, message: str) -> int:
-    """The source line that mentions the file or address a render message names, if any."""
-    try:
-        lines = leaflet.path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
+    """The source line that mentions the file or address a render message names, if any.
+
+    Searches the body the leaflet was loaded with (never the file again: an edit saved
+    since must not move the line, and 30,000 warnings must not mean 30,000 reads).
+    """
+    text = leaflet.body
     # Only tokens that look like addresses or file names: plain words would match prose.
-    for token in re.findall(r"[^\s'\"()<>]+", message):
+    for token in _TOKEN.findall(message):
         token = token.rstrip(":.,;")
-        if not re.search(r"[/#]|\.\w{2,4}$", token):
+        if not _NAMEISH.search(token):
             continue
         name = unquote(token.rstrip("/").rsplit("/", 1)[-1])
-        for needle in (token, name) if len(name) > 3 else (token,):
-            for number, line in enumerate(lines, 1):
-                if needle in line:
-                    return number
+        # Messages name files as paths ("x\0.png"); sources may write them as URLs ("x%00.png").
+        for needle in dict.fromkeys((token, name, quote(token), quote(name))
+                                    if len(name) > 3 else (token, quote(token))):
+            if (at := text.find(needle)) >= 0:
+                return leaflet.body_line + text.count("\n", 0, at)
     return 0
+
+
+def capped(messages: list[str]) -> list[str]:
+    """The first MAX_WARNINGS messages, then one line counting the rest (a leaflet with
+    30,000 dropped links says so in 21 lines, and its manifest entry stays small)."""
+    if len(messages) <= MAX_WARNINGS:
+        return list(messages)
+    rest = len(messages) - MAX_WARNINGS
+    return [*messages[:MAX_WARNINGS], f"{rest} more warning(s) like these not shown"]
 
 
 def picture_format(chosen: Iterable[str]) -> str | None:
@@ -217,7 +234,7 @@ class _Build:
                                                                  leaflet.path.parent)
                 # Under --strict an output built with warnings must be re-checked (and refused).
                 if entry and not (self.strict and entry.warnings):
-                    self.warn(leaflet, entry.warnings)
+                    self.warn(leaflet, capped(list(entry.warnings)))
                     self.result.up_to_date.append(job.target)
                 else:
                     work.append(job)
@@ -227,6 +244,7 @@ class _Build:
         return work
 
     def warn(self, leaflet: Leaflet, messages: Iterable[str]) -> None:
+        """Warnings about one output (already capped), each at the line it names."""
         for message in messages:
             self.note(warning("resource", leaflet.path, line_for(leaflet, message), message))
 
@@ -244,14 +262,17 @@ class _Build:
         job: Job = outcome.key
         source = job.leaflet.path
         if outcome.error:
+            if outcome.traceback:
+                self.result.tracebacks.append(f"{source}:\n{outcome.traceback}")
             self.fail(source, *(outcome.diagnostics or [error("render", source, 0, outcome.error)]),
                       target=job.target)
             return
         output: Output = outcome.result
+        output.warnings = capped(output.warnings)
         self.warn(job.leaflet, output.warnings)
         if output.errors:
             self.fail(source, *(error("resource", source, line_for(job.leaflet, m), m)
-                                for m in output.errors), target=job.target)
+                                for m in capped(output.errors)), target=job.target)
             return
         if self.strict and output.warnings:
             self.fail(source, error("strict", source, 0,
@@ -316,9 +337,14 @@ def build(
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
     slices of the sources is built. Each output renders in a worker process within `limits`.
     """
+    registry.check_clinic_files(brand, formats)  # a ConfigError (exit 2) before any work
     run = _Build(out, brand, strict, force, report, progress or Progress())
     leaflets = run.load(sources, shard)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(out, 0, "cannot use this as the output folder: "
+                               f"{(exc.strerror or str(exc)).lower()}") from None
     manifest = Manifest.load(out, shard)
     for problem in manifest.problems:
         run.note(problem)

@@ -1,4 +1,4 @@
-"""Incremental builds: which PDFs are current, from a manifest of input keys and PDF hashes."""
+"""Incremental builds: which outputs are current, from a manifest of input keys and output hashes."""
 
 from __future__ import annotations
 
@@ -10,44 +10,40 @@ import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from stat import S_ISREG
 
 from leafpress.formats.base import Format
 from leafpress.model.brand import Brand
 from leafpress.errors import Diagnostic, warning
-from leafpress.files import atomic_write
-from leafpress.limits import MAX_RESOURCE_BYTES
+from leafpress.files import FileRefused, atomic_write, digest_regular, read_regular
+from leafpress.limits import MAX_MANIFEST_BYTES, MAX_OUTPUT_BYTES, MAX_RESOURCE_BYTES
 from leafpress.model.leaflet import Leaflet
 
 MANIFEST = ".leafpress-manifest.json"
 SHARD_MANIFEST = ".leafpress-manifest.shard-{k}-of-{n}.json"
 MANIFEST_GLOB = ".leafpress-manifest*.json"
-SCHEMA = 2  # bump when the key recipe changes: every PDF is then rebuilt once
-# Distributions whose upgrades can change a PDF. Versions come from package metadata so that
+# The only other manifests a build reads: shards' own, by their exact names. A file named
+# like a manifest but not one of these (".leafpress-manifest.forged.json") is never trusted.
+SHARD_NAME = re.compile(r"^\.leafpress-manifest\.shard-([1-9][0-9]{0,3})-of-([1-9][0-9]{0,3})\.json$")
+SCHEMA = 2  # bump when the key recipe changes: every output is then rebuilt once
+# Distributions whose upgrades can change an output. Versions come from package metadata so that
 # a no-op build never pays WeasyPrint's import.
 DISTRIBUTIONS = ("leafpress", "weasyprint", "pydyf", "tinycss2", "markdown", "nh3", "jinja2")
 
-def file_digest(path: Path) -> str:
+def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
     """SHA-256 of a regular file's bytes, or a marker naming why it has none.
 
-    Only regular files under the fetcher's size limit are read: a reference to /dev/zero or
-    a FIFO must not hang or exhaust the parent (the renderer refuses those anyway).
+    Read through files.digest_regular: a reference to /dev/zero, /proc/self/pagemap, a FIFO
+    or a name with a NUL byte gives a marker (the renderer refuses those anyway), never a
+    hang, a MemoryError or an exception that would stop the other leaflets.
     """
     try:
-        # Open first, without blocking, then ask the open file what it is: a FIFO swapped in
-        # after a stat() would block open() for ever; O_NONBLOCK and fstat leave no such gap.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        stat = os.fstat(fd)
-        if not S_ISREG(stat.st_mode) or stat.st_size > MAX_RESOURCE_BYTES:
-            os.close(fd)
-            return ("not-a-file" if not S_ISREG(stat.st_mode)
-                    else f"too-large:{stat.st_size}:{stat.st_mtime_ns}")
-        with open(fd, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except FileNotFoundError:
-        return "missing"
-    except OSError as exc:
-        return f"unreadable:{exc.errno}"
+        return digest_regular(path, limit)
+    except FileRefused as exc:
+        if exc.missing:
+            return "missing"
+        # The fetcher's own marker for what it found but would not read: the keys agree.
+        return ("not-a-file" if exc.reason in ("not a regular file", "is a folder")
+                else f"refused:{exc.reason}")
 
 
 def tree_digest(folder: Path) -> str:
@@ -136,8 +132,10 @@ def _entry(raw: object) -> Entry:
 def read_entries(path: Path) -> dict[str, Entry]:
     """Entries of one manifest file; ValueError if it is not one this version wrote."""
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(read_regular(path, MAX_MANIFEST_BYTES))
+    except FileRefused as exc:
+        raise ValueError(f"cannot be read ({exc.reason})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"cannot be read ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or data.get("leafpress-manifest") != SCHEMA:
         raise ValueError("not a leafpress manifest of this version")
@@ -145,6 +143,12 @@ def read_entries(path: Path) -> dict[str, Entry]:
     if not isinstance(entries, dict):
         raise ValueError("no entries")
     return {str(name): _entry(raw) for name, raw in entries.items()}
+
+
+def is_manifest_name(name: str) -> bool:
+    """Whether name is the plain manifest or a shard's, exactly as build writes them."""
+    match = SHARD_NAME.match(name)
+    return name == MANIFEST or bool(match and int(match[1]) <= int(match[2]))
 
 
 def manifest_name(shard: tuple[int, int] | None) -> str:
@@ -156,9 +160,10 @@ def manifest_name(shard: tuple[int, int] | None) -> str:
 class Manifest:
     """What every manifest in an output folder knows, and what this build will write to its own.
 
-    An entry states a fact: "the PDF whose SHA-256 is `pdf` was made from inputs `key`". A PDF is
-    current only if the file on disk still has that hash and its inputs still have that key, so
-    entries from any manifest (another shard's, an older one) can be trusted together.
+    An entry states a fact: "the output whose SHA-256 is `pdf` was made from inputs `key`". An
+    output is current only if the file on disk still has that hash and its inputs (the key and
+    every file the renderer read) are unchanged, so entries from any manifest (another
+    shard's, an older one) can be trusted together.
     """
 
     folder: Path
@@ -173,6 +178,8 @@ class Manifest:
         """Read every manifest in folder; an unreadable one is reported and ignored."""
         manifest = cls(folder, manifest_name(shard))
         for path in sorted(folder.glob(MANIFEST_GLOB)):
+            if not is_manifest_name(path.name):
+                continue
             try:
                 entries = read_entries(path)
             except ValueError as exc:
@@ -181,7 +188,10 @@ class Manifest:
                 continue
             if path.name == manifest.own_name:
                 manifest.own = dict(entries)
-                manifest.own_bytes = path.read_bytes()
+                try:
+                    manifest.own_bytes = read_regular(path, MAX_MANIFEST_BYTES)
+                except FileRefused:
+                    manifest.own_bytes = None
             for name, entry in entries.items():
                 manifest.known.setdefault(name, []).append(entry)
         return manifest
@@ -192,7 +202,7 @@ class Manifest:
         candidates = [e for e in self.known.get(target.name, []) if e.key == key]
         if not candidates:
             return None
-        actual = file_digest(target)
+        actual = file_digest(target, MAX_OUTPUT_BYTES)
         for entry in candidates:
             if entry.pdf == actual and all(file_digest(folder / name) == digest
                                            for name, digest in entry.dependencies.items()):
@@ -200,7 +210,7 @@ class Manifest:
         return None
 
     def record(self, target: Path, entry: Entry) -> None:
-        """Remember a PDF this build wrote."""
+        """Remember an output this build wrote."""
         self.own[target.name] = entry
         self.known[target.name] = [entry]
 

@@ -1,4 +1,4 @@
-"""Progress of a build: a bar on a terminal, one plain line per PDF elsewhere."""
+"""Progress of a build: a bar on a terminal, one plain line per output elsewhere."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from leafpress.errors import Diagnostic, display_path
+from leafpress.errors import Diagnostic, display_path, shown
 
 
 class Progress:
     """Hooks a build calls; this base class shows nothing (for library use and tests)."""
 
     def start(self, total: int) -> None:
-        """total PDFs are about to be rendered (up-to-date ones are not counted)."""
+        """total outputs are about to be rendered (up-to-date ones are not counted)."""
 
     def advance(self, target: Path, ok: bool) -> None:
-        """One PDF was written (ok) or failed."""
+        """One output was written (ok) or failed."""
 
     def note(self, diagnostic: Diagnostic) -> None:
         """A problem to show the user, one line."""
@@ -66,7 +66,7 @@ class BarProgress(Progress):
 
     def advance(self, target: Path, ok: bool) -> None:
         self.done += 1
-        self.current = target.name
+        self.current = shown(target.name)  # a file name may hold an escape sequence
         self._draw()
 
     def note(self, diagnostic: Diagnostic) -> None:

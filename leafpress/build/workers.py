@@ -1,4 +1,5 @@
-"""Long-lived render processes: one WeasyPrint import each, a timeout and memory cap per job."""
+"""Long-lived render processes forked from the build (which imports WeasyPrint first when a
+format needs it, so no worker pays for it): a timeout and memory cap per job."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Outcome:
     result: Any = None
     error: str | None = None
     diagnostics: tuple[Diagnostic, ...] = ()  # a LeafletError raised by the job, with lines
+    traceback: str | None = None  # an unexpected exception's, for `build --debug`
 
 
 def _die_with_parent(parent: int) -> None:
@@ -65,7 +67,8 @@ def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_l
             conn.send(Outcome(key, error="nested too deeply to render; flatten lists and quotes"))
         except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
             detail = traceback.format_exception_only(exc)[-1].strip()
-            conn.send(Outcome(key, error=f"could not render: {detail}"))
+            conn.send(Outcome(key, error=f"could not render: {detail}",
+                              traceback=traceback.format_exc()))
 
 
 class _Worker:
@@ -110,7 +113,7 @@ def run_jobs(
     if not pending:
         return
     context = multiprocessing.get_context("fork")
-    # Never more workers than jobs: each one pays WeasyPrint's import.
+    # Never more workers than jobs: each one is a process to fork and to feed.
     pool = [_Worker(context, setup, memory_limit) for _ in range(max(1, min(workers, len(pending))))]
 
     def feed(worker: _Worker) -> None:

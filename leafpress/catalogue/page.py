@@ -22,15 +22,16 @@ from leafpress import __version__
 from leafpress import formats as registry
 from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
-from leafpress.errors import Diagnostic, error, warning
-from leafpress.files import atomic_write, remove_partials, write_if_changed
-from leafpress.model.leaflet import Leaflet
+from leafpress.errors import Diagnostic, error, shown, warning
+from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
+from leafpress.limits import MAX_MANIFEST_BYTES
+from leafpress.model.leaflet import FIELDS, Leaflet
 from leafpress.render.html import environment
 
 log = logging.getLogger(__name__)
 
 INDEX = "index.html"
-THUMBS = "thumbs"  # thumbnails, the logo copy and the catalogue's record, beside the PDFs
+THUMBS = "thumbs"  # thumbnails, the logo copy and the catalogue's record, beside the outputs
 RECORD = "catalogue.json"
 TEMPLATE = "catalogue.html.j2"
 STYLESHEET = "catalogue.css"
@@ -126,26 +127,46 @@ def csp_hash(text: str) -> str:
 _OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version")
 
 
-def _well_formed(entry: object) -> bool:
-    """A record entry as _details_of wrote it (the file is ours, but may be edited or cut)."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+def plain_stem(stem: object) -> bool:
+    """A leaflet stem as discovery makes them: one plain file name, nothing that could lead
+    out of the output folder ("../x", "/etc/x") or print as something else."""
+    return (isinstance(stem, str) and 0 < len(stem) <= 200 and stem not in (".", "..")
+            and "/" not in stem and "\\" not in stem and shown(stem) == stem)
+
+
+def _valid(key: str, value: object) -> bool:
+    """A recorded value as the leaflet's own FIELDS would accept it, or absent."""
+    if value is None:
+        return True
+    if key in ("reviewed", "review_due"):
+        return _date(value) is not None
+    parse = FIELDS[key][0]
+    return isinstance(value, str) and parse(value) == value
+
+
+def _well_formed(stem: object, entry: object) -> bool:
+    """A record entry as _details_of wrote it. The record lies in the output folder, which
+    others may write: every value is checked again as if it came from a source."""
+    if not plain_stem(stem) or not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
         return False
     details = entry.get("details")
     return (isinstance(details, dict)
             and isinstance(details.get("title"), str) and isinstance(details.get("source"), str)
-            and all(isinstance(details.get(key), (str, type(None))) for key in _OPTIONAL)
+            and Path(details["source"]).is_absolute() and details["source"].endswith(".md")
+            and all(_valid(key, details.get(key)) for key in _OPTIONAL if key != "summary")
+            and isinstance(details.get("summary"), (str, type(None)))
             and isinstance(details.get("tags"), list)
             and all(isinstance(tag, str) for tag in details["tags"]))
 
 
 def _read_record(path: Path) -> dict[str, dict]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular(path, MAX_MANIFEST_BYTES))
+    except (FileRefused, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("leaflets"), dict):
         return {}
-    return {stem: entry for stem, entry in data["leaflets"].items() if _well_formed(entry)}
+    return {stem: entry for stem, entry in data["leaflets"].items() if _well_formed(stem, entry)}
 
 
 def _details_of(leaflet: Leaflet) -> dict:
@@ -169,6 +190,13 @@ def _date(value: object) -> datetime.date | None:
         return None
 
 
+def _is_file(name: str) -> bool:
+    try:
+        return os.path.isfile(name)
+    except (OSError, ValueError):  # a NUL byte or a name too long, from an edited record
+        return False
+
+
 def _listed_details(leaflets: Iterable[Leaflet], record: dict[str, dict]) -> dict[str, dict]:
     """This build's leaflets, plus recorded ones whose source still exists but did not load.
 
@@ -177,7 +205,7 @@ def _listed_details(leaflets: Iterable[Leaflet], record: dict[str, dict]) -> dic
     """
     details = {leaflet.stem: _details_of(leaflet) for leaflet in leaflets}
     for stem, entry in record.items():
-        if stem not in details and Path(entry["details"]["source"]).is_file():
+        if stem not in details and _is_file(entry["details"]["source"]):
             details[stem] = entry["details"]
     return details
 
@@ -197,7 +225,10 @@ def _files_of(stem: str, out: Path, cached: dict, rebuilt: set[Path],
             continue
         key = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         known = cached.get(path.name, {})
+        known = known if isinstance(known, dict) else {}
         pages = known.get("pages")
+        if not (isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 100_000):
+            pages = None  # the record is not to be trusted: count again
         if path.resolve() in rebuilt or {k: known.get(k) for k in key} != key or pages is None:
             try:
                 pages = fmt.count_pages(path)
@@ -217,7 +248,7 @@ def _cover(files: list[FormatFile]) -> FormatFile | None:
 
 def _thumbnail(stem: str, cover: Path, fmt: registry.Format, thumbs: Path, rebuilt: set[Path], result: CatalogueResult,
                made: Mapping[Path, bytes]) -> str | None:
-    """Render the cover's page 1 unless its thumbnail is newer than the PDF already.
+    """Render the cover's page 1 unless its thumbnail is newer than the cover file already.
 
     Thumbnails skip fsync (most of their cost): one lost in a crash is empty or missing,
     and either is rendered again by the next build.
@@ -234,7 +265,7 @@ def _thumbnail(stem: str, cover: Path, fmt: registry.Format, thumbs: Path, rebui
             stamp = cover.stat().st_mtime_ns
             image = made.get(cover.resolve()) or fmt.picture(cover)
             atomic_write(thumb, image, durable=False)  # a cache: see above
-            os.utime(thumb, ns=(stamp, stamp))  # the PDF's time: exact even if its clock differs
+            os.utime(thumb, ns=(stamp, stamp))  # the cover's time: exact even if its clock differs
         except Exception as exc:  # noqa: BLE001 - a card without a picture is still useful
             result.diagnostics.append(warning("catalogue", cover, 0,
                                               f"cannot make a thumbnail: {exc}"))
@@ -311,12 +342,12 @@ def write_catalogue(
     today: datetime.date | None = None,
     thumbnails: Mapping[Path, bytes] | None = None,
 ) -> CatalogueResult:
-    """Write out/index.html listing every leaflet with a PDF in out; refresh thumbnails.
+    """Write out/index.html listing every leaflet with an output in out; refresh thumbnails.
 
-    leaflets are the ones this build loaded; rebuilt the PDFs it wrote; failed the sources
+    leaflets are the ones this build loaded; rebuilt the outputs it wrote; failed the sources
     it could not build (their cards are marked as not updated). Thumbnails are rendered
-    only for rebuilt PDFs or when missing or older than their PDF; thumbnails maps a PDF to
-    one already made (by the worker that rendered it).
+    only for a rebuilt cover file or when missing or older than it; thumbnails maps a cover
+    file to one already made (by the worker that rendered it).
     """
     made = {Path(p).resolve(): image for p, image in (thumbnails or {}).items()}
     today = today or datetime.date.today()
@@ -324,8 +355,16 @@ def write_catalogue(
     result = CatalogueResult(out / INDEX)
     rebuilt_paths = {Path(p).resolve() for p in rebuilt}
     failed_sources = {str(Path(p).resolve()) for p in failed}
-    record = _read_record(thumbs / RECORD)
-    remove_partials(thumbs)  # left by a build that was killed
+    # thumbs/ must be a real folder inside out: a link would have us write and delete
+    # pictures wherever it points.
+    own_thumbs = not thumbs.is_symlink() and (thumbs.is_dir() or not thumbs.exists())
+    if not own_thumbs:
+        result.diagnostics.append(warning("catalogue", thumbs, 0, "not a folder of the "
+                                          "catalogue (a link or a file): left alone, so the "
+                                          "catalogue has no pictures; remove it"))
+    record = _read_record(thumbs / RECORD) if own_thumbs else {}
+    if own_thumbs:
+        remove_partials(thumbs)  # left by a build that was killed
     remove_partials(out, [INDEX])
 
     for name, colour in (("primary", brand.primary), ("accent", brand.accent)):
@@ -340,7 +379,7 @@ def write_catalogue(
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
             continue  # never built (or its PDFs were deleted): nothing to open
-        cover = _cover(files)
+        cover = _cover(files) if own_thumbs else None
         thumb = cover and _thumbnail(stem, out / cover.name, cover.format, thumbs, rebuilt_paths,
                                      result, made)
         new_record[stem] = {"details": details, "files": cache}
@@ -361,12 +400,12 @@ def write_catalogue(
     result.cards.sort(key=lambda card: (fold(card.title), card.stem))
 
     listed = {f"{card.stem}{THUMB_SUFFIX}" for card in result.cards}
-    for orphan in thumbs.glob(f"*{THUMB_SUFFIX}") if thumbs.is_dir() else ():
+    for orphan in thumbs.glob(f"*{THUMB_SUFFIX}") if own_thumbs and thumbs.is_dir() else ():
         if orphan.name not in listed:
             orphan.unlink(missing_ok=True)
 
     try:
-        logo = _copy_logo(brand, thumbs)
+        logo = _copy_logo(brand, thumbs) if own_thumbs else None
         page = render_page(result.cards, brand, today, logo)
     except jinja2.TemplateNotFound as exc:
         result.diagnostics.append(error("catalogue", brand.templates / exc.name, 0,
@@ -382,8 +421,14 @@ def write_catalogue(
         result.diagnostics.append(error("catalogue", where, 0,
                                         f"cannot write the catalogue: {reason}"))
         return result
-    write_if_changed(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
-                                                 indent=1, sort_keys=True).encode("utf-8"))
-    write_if_changed(result.path, page.encode("utf-8"))
+    try:
+        if own_thumbs:
+            write_if_changed(thumbs / RECORD, json.dumps({"version": 1, "leaflets": new_record},
+                                                         indent=1, sort_keys=True).encode("utf-8"))
+        write_if_changed(result.path, page.encode("utf-8"))
+    except OSError as exc:  # a full disk, index.html that is a folder: the PDFs stay as they are
+        result.diagnostics.append(error("catalogue", result.path, 0, "cannot write the "
+                                        f"catalogue: {(exc.strerror or str(exc)).lower()}"))
+        return result
     log.debug("catalogue: %d cards, %d thumbnails", len(result.cards), len(result.thumbnails))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,13 +12,16 @@ from urllib.parse import unquote
 
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, line_of, shown_ratio
 from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
-from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.files import FileRefused, open_regular
+from leafpress.limits import MAX_RESOURCE_BYTES, MIN_TEXT_PT
+from leafpress.model.characters import lookalike_message
+from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
+from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
 from leafpress.check.svgtext import read_drawing
-from leafpress.limits import MIN_TEXT_PT
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
-from leafpress.model.source import Source, discover, read_source
+from leafpress.model.source import Source, discover, read_source_with_hidden
 
 MAX_SENTENCE_WORDS = 25
 MIN_WORDS_FOR_GRADE = 100  # the formulas mean little on a few sentences
@@ -38,7 +42,6 @@ _LINK = re.compile(rf"(?<!!)\[([^\[\]]*)\](?:{_INLINE_TARGET}|\[([^\[\]]*)\])")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:\s*<?([^\s>]+)>?", re.M)
 _HTML_TAG = re.compile(r"<(img|a)\b([^<>]*)>", re.I)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 @dataclass
@@ -95,18 +98,29 @@ def _attribute(attributes: str, name: str) -> str | None:
 
 def _local_target(folder: Path, target: str) -> Path | None:
     """The file a relative address points at, or None for an address with a scheme."""
-    if _SCHEME.match(target) or target.startswith(("#", "//")) or not target:
+    if scheme_of(target) or target.startswith(("#", "//")) or not target:
         return None
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     return folder / path if path else None
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    """Whether path, with links and ../ resolved, lies inside folder (as the fetcher sees it)."""
+def _image_problem(path: Path, folder: Path) -> str | None:
+    """Why the renderer would not use this image file, or None: the same open it gets."""
     try:
-        return path.resolve().is_relative_to(folder)
-    except (OSError, ValueError, RuntimeError):  # a NUL byte or a symlink loop
+        with open_regular(path, MAX_RESOURCE_BYTES, inside=[folder]):
+            return None
+    except FileRefused as exc:
+        if exc.reason == "outside the allowed folders":
+            return "image is outside the leaflet's folder"
+        return "image not found" if exc.missing else f"image cannot be used ({exc.reason})"
+
+
+def _exists(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except (OSError, ValueError):  # missing, a NUL byte, a name too long for the system
         return False
+    return True
 
 
 def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
@@ -140,13 +154,12 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
         if local is None:
             found.append(error("image-remote", path, line,
                                f"image must be a file next to the leaflet, not {src[:60]}"))
-        elif not _inside(local, folder):
-            found.append(error("image-outside", path, line,
-                               f"image is outside the leaflet's folder: {src}"))
-        elif not local.is_file():
-            found.append(error("image-missing", path, line, f"image not found: {src}"))
+        elif problem := _image_problem(local, folder):
+            code = {"image is outside the leaflet's folder": "image-outside",
+                    "image not found": "image-missing"}.get(problem, "image-unusable")
+            found.append(error(code, path, line, f"{problem}: {src[:200]}"))
         elif local.suffix.lower() == ".svg":
-            found += svg_text_findings(path, line, local, src)
+            found += svg_text_findings(path, line, local, src[:200])
     return found
 
 
@@ -190,16 +203,19 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
     for target, offset in sorted(targets, key=lambda t: t[1]):
         target = target.strip()
         line = line_of(offset)
-        scheme = _SCHEME.match(target)
-        if scheme and scheme[1].lower() == "http":
+        scheme = scheme_of(target)
+        if scheme == "https" and (lookalike := lookalike_message(target)):
+            found.append(warning("lookalike-host", path, line, lookalike))
+        elif scheme == "http":
             found.append(warning("link-http", path, line,
                                  f"insecure link {target}: use https:// (the PDF drops "
                                  "http:// links)"))
-        elif scheme and scheme[1].lower() not in ("https", "mailto", "tel"):
+        elif scheme and scheme not in LINK_SCHEMES:
             found.append(warning("link-scheme", path, line,
-                                 f"the PDF drops '{scheme[1]}:' links: {target[:60]}"))
-        elif (local := _local_target(folder, target)) is not None and not local.exists():
-            found.append(error("link-missing", path, line, f"link target not found: {target}"))
+                                 f"the PDF drops '{scheme}:' links: {target[:60]}"))
+        elif (local := _local_target(folder, target)) is not None and not _exists(local):
+            found.append(error("link-missing", path, line,
+                               f"link target not found: {target[:200]}"))
         # A local file or //host prints as text (no local path may reach a patient's copy);
         # a #heading link stays a link.
         elif not scheme and target and not target.startswith("#"):
@@ -311,10 +327,10 @@ def _front_matter_blocks(source: Source) -> list[Block]:
 def check_leaflet(path: Path, brand: Brand, today: datetime.date) -> LeafletReport:
     """Every rule on one source; front-matter errors do not stop the body's checks."""
     try:
-        source = read_source(path)
+        source, hidden = read_source_with_hidden(path)
     except LeafletError as exc:
         return LeafletReport(path, None, None, list(exc.diagnostics))
-    findings: list[Diagnostic] = []
+    findings: list[Diagnostic] = list(hidden)
     title = source.fields["title"].value if "title" in source.fields else None
     try:
         leaflet = leaflet_from_source(source, brand)
@@ -323,6 +339,7 @@ def check_leaflet(path: Path, brand: Brand, today: datetime.date) -> LeafletRepo
     else:
         title = leaflet.title
         findings += review_findings(leaflet, today) + missing_field_findings(leaflet)
+        findings += url_findings(leaflet)
     body_blocks = list(blocks(source.body, source.body_line))
     sentences = [s for block in body_blocks if block.kind != "heading"
                  for s in block_sentences(block)]

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from leafpress.files import FileRefused, read_regular
 from leafpress.limits import MAX_RESOURCE_BYTES, MIN_TEXT_PT, TEXT_WIDTH_MM
 
 PT_PER_MM = 72 / 25.4
@@ -46,10 +47,8 @@ class Drawing:
 def read_drawing(svg: Path) -> Drawing | None:
     """The drawing's text and width, or None when it has no text or cannot be read safely."""
     try:
-        if svg.stat().st_size > MAX_RESOURCE_BYTES:
-            return None
-        data = svg.read_bytes()
-    except OSError:
+        data = read_regular(svg, MAX_RESOURCE_BYTES)  # never a FIFO or a device
+    except FileRefused:
         return None
     if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
         return None  # never expand entities (the renderer refuses such files anyway)

@@ -79,8 +79,12 @@ class Format:
         """Inputs of this format beyond the brand, templates and styles, for the manifest."""
         return {}
 
-    def check_inputs(self, brand: Brand) -> list[Path]:
-        """Clinic files this format needs (stylesheets, templates): checked before any work."""
+    def templates(self, brand: Brand) -> list[str]:
+        """Jinja2 templates (names in the brand's templates folder) this format renders."""
+        return []
+
+    def stylesheets(self, brand: Brand) -> list[Path]:
+        """Stylesheets this format needs: each must be a readable file before any work starts."""
         return []
 
     def prepare(self, brand: Brand) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from leafpress.formats.base import Format, Output
 from leafpress.model.brand import Brand
 from leafpress.model.leaflet import Leaflet
-from leafpress.render.html import render_html
+from leafpress.render.html import TEMPLATE, render_html
 
 
 class PdfFormat(Format):
@@ -16,16 +16,16 @@ class PdfFormat(Format):
 
     makes_picture = True
 
-    def stylesheet(self, brand: Brand) -> Path:
-        return brand.styles / f"{self.name}.css"
+    def templates(self, brand: Brand) -> list[str]:
+        return [TEMPLATE]
 
-    def check_inputs(self, brand: Brand) -> list[Path]:
-        return [brand.styles / "leaflet.css", self.stylesheet(brand)]
+    def stylesheets(self, brand: Brand) -> list[Path]:
+        return [brand.styles / "leaflet.css", brand.styles / f"{self.name}.css"]
 
     def prepare(self, brand: Brand) -> Any:
         from leafpress.render.pdf import Renderer  # lazy: WeasyPrint, in workers only
 
-        return Renderer(brand, self.stylesheet(brand))
+        return Renderer(brand, self.stylesheets(brand))
 
     def render_pdf(self, leaflet: Leaflet, brand: Brand, renderer: Any,
                    extras: dict | None = None) -> Output:

@@ -9,11 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from leafpress.model.brand import LANG_TAG, Brand
-from leafpress.errors import Diagnostic, LeafletError, error
+from leafpress.errors import Diagnostic, LeafletError, error, warning
+from leafpress.model.characters import lookalike_message
 from leafpress.model.source import Source, is_date
 from leafpress.suggest import did_you_mean
 
-REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,39}$")
+from leafpress.limits import MAX_URL_LENGTH
+
+# What the footer prints on every page must be exactly what these allow: anything else
+# (a forged "1.0 · Next review due 1 January 2099") is refused at its line.
+REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.\-/]{0,38}[A-Za-z0-9])?")
+VERSION = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){0,3}")  # 1, 1.2, 2.0.1
+URL = re.compile(rf"https://[^\s/]+\.[^\s]+")
 
 
 @dataclass(frozen=True)
@@ -55,11 +62,15 @@ def _number(value: Any) -> bool:
             and abs(value) < 10**40)
 
 
-def _version(value: Any) -> str | None:
-    # YAML reads 1.2 as a number; authors mean the text "1.2".
-    if _number(value):
-        return str(value)
-    return _text(value)
+def _matching(pattern: re.Pattern, numbers: bool = False, most: int | None = None):
+    """A parser for text that matches pattern in full (and is at most `most` characters)."""
+    def parse(value: Any) -> str | None:
+        # YAML reads 1.2 as a number; authors mean the text "1.2".
+        text = str(value) if numbers and _number(value) else _text(value)
+        if text is None or (most is not None and len(text) > most):
+            return None
+        return text if pattern.fullmatch(text) else None
+    return parse
 
 
 def _tags(value: Any) -> tuple[str, ...] | None:
@@ -69,12 +80,6 @@ def _tags(value: Any) -> tuple[str, ...] | None:
                                        for tag in value):
         tags = tuple(str(tag).strip() for tag in value if str(tag).strip())
         return tags
-    return None
-
-
-def _url(value: Any) -> str | None:
-    if isinstance(value, str) and re.match(r"^https://[^\s/]+\.[^\s]+$", value.strip()):
-        return value.strip()
     return None
 
 
@@ -93,11 +98,12 @@ FIELDS = {
     "author": (_text, "text"),
     "reviewed": (_date, "a date like 2026-10-01"),
     "review_due": (_date, "a date like 2026-10-01"),
-    "reference": (lambda v: _text(v) if _text(v) and REFERENCE.match(_text(v)) else None,
-                  "a short code like RSC-SP-001 (letters, digits, - _ . /)"),
-    "version": (_version, "text like \"1.2\""),
+    "reference": (_matching(REFERENCE), "a short code like RSC-SP-001 (up to 40 letters, "
+                  "digits and - _ . /, starting and ending with a letter or digit)"),
+    "version": (_matching(VERSION, numbers=True), "numbers with dots, like 1, 1.2 or 2.0.1"),
     "lang": (_lang, "a language tag like en-GB"),
-    "url": (_url, "an https:// address"),
+    "url": (_matching(URL, most=MAX_URL_LENGTH),
+            f"an https:// address of at most {MAX_URL_LENGTH} characters"),
     "tags": (_tags, "a list like [spine, surgery]"),
 }
 REQUIRED = ("title",)
@@ -146,3 +152,9 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
         body_line=source.body_line,
         lines={key: field.line for key, field in source.fields.items()},
     )
+
+
+def url_findings(leaflet: Leaflet) -> list[Diagnostic]:
+    """A warning at `url` when its host is not plain ASCII: the QR code would lead there."""
+    message = lookalike_message(leaflet.url) if leaflet.url else None
+    return [warning("lookalike-host", leaflet.path, leaflet.line_of("url"), message)] if message else []

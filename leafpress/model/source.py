@@ -10,7 +10,9 @@ from typing import Any
 import yaml
 
 from leafpress.errors import Diagnostic, LeafletError, error
-from leafpress.limits import MAX_FRONT_MATTER_BYTES, MAX_SOURCE_BYTES
+from leafpress.files import FileRefused, read_regular
+from leafpress.limits import MAX_FRONT_MATTER_BYTES, MAX_SOURCE_BYTES, MAX_WARNINGS
+from leafpress.model.characters import hidden_characters
 
 FENCE = "---"
 
@@ -144,14 +146,36 @@ def split_source(path: Path, text: str) -> Source:
 
 def read_source(path: Path) -> Source:
     """Read and split one source file, turning every problem into a LeafletError."""
+    source, hidden = read_source_with_hidden(path)
+    if hidden:
+        raise LeafletError(hidden)
+    return source
+
+
+def read_source_with_hidden(path: Path) -> tuple[Source, list[Diagnostic]]:
+    """The source, and an error at each line holding a character that hides or reorders
+    text (front matter and body alike): `check` goes on to its other rules, `build` stops."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise LeafletError(error("too-large", path, 0, "the file is larger than 2 MB"))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LeafletError(error("unreadable", path, 0, f"cannot read: {exc.strerror}")) from None
-    return split_source(path, decode(path, raw))
+        raw = read_regular(path, MAX_SOURCE_BYTES)
+    except FileRefused as exc:
+        if exc.reason.startswith("file larger"):
+            raise LeafletError(error("too-large", path, 0, "the file is larger than 2 MB")) from None
+        raise LeafletError(error("unreadable", path, 0, f"cannot read: {exc.reason}")) from None
+    text = decode(path, raw)
+    source = split_source(path, text)  # YAML's own errors (a control character too) first
+    return source, hidden_findings(path, text)
+
+
+def hidden_findings(path: Path, text: str) -> list[Diagnostic]:
+    """An error at each line of text holding a hidden character (the first MAX_WARNINGS,
+    then one counting the rest)."""
+    found = hidden_characters(text)
+    problems = [error("hidden-character", path, item.line, item.message())
+                for item in found[:MAX_WARNINGS]]
+    if len(found) > MAX_WARNINGS:
+        problems.append(error("hidden-character", path, found[MAX_WARNINGS].line,
+                              f"{len(found) - MAX_WARNINGS} more hidden characters after these"))
+    return problems
 
 
 def is_date(value: Any) -> bool:

@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from leafpress.limits import MAX_IMAGE_PIXELS, MAX_RESOURCE_BYTES
+from leafpress.files import FileRefused, read_regular, resolve
+from leafpress.limits import MAX_IMAGE_PIXELS, MAX_LEAFLET_IMAGE_BYTES, MAX_RESOURCE_BYTES
 
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
 
@@ -38,6 +39,54 @@ def image_size(body: bytes) -> tuple[int, int] | None:
         Image.MAX_IMAGE_PIXELS = saved
 
 
+def decode_problem(body: bytes) -> str | None:
+    """Why a raster image cannot be decoded in full (truncated, corrupt), or None.
+
+    WeasyPrint copies a JPEG into the PDF as it is: a broken one would make a PDF that
+    readers and `qpdf --check` reject. Only called on images within the pixel budget.
+    """
+    from PIL import Image, ImageFile
+
+    # WeasyPrint lets Pillow fill a cut-short file with grey (LOAD_TRUNCATED_IMAGES); here
+    # a cut-short file must fail.
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. odd EXIF: the picture itself is fine
+            with Image.open(BytesIO(body)) as image:
+                image.load()
+    except Image.UnidentifiedImageError:
+        return None  # not a raster image (SVG, a font, CSS): not ours to judge here
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for damaged files
+        detail = str(exc).split("\n")[0][:80] or exc.__class__.__name__
+        return f"image is damaged or cut short ({detail}); save or export it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """One name per local file: "images/x.png?1" and "./images/x.png#a" are the same picture,
+    so WeasyPrint's image cache (keyed by URL) loads and embeds it once."""
+    if not url.lower().startswith("file:"):
+        return url
+    try:
+        return "file://" + str(Path(unquote(urlsplit(url).path)).resolve())
+    except (OSError, ValueError, RuntimeError):
+        return url
+
+
+class _Served(URLFetcherResponse):
+    """A response whose bytes are the ones we checked. WeasyPrint would re-read a local
+    JPEG from its path when writing the PDF (after our checks, and whatever it is by then);
+    with no path it keeps these bytes instead."""
+
+    @property
+    def path(self):
+        return None
+
+
 class LocalFetcher(URLFetcher):
     """Serve regular files inside the allowed folders, and data: images; refuse the rest.
 
@@ -55,25 +104,47 @@ class LocalFetcher(URLFetcher):
         # What this document read from its own folder: relative name -> SHA-256 of the bytes
         # served, or "missing" (the manifest rebuilds when a missing file appears).
         self.loaded: dict[str, str] = {}
-        self._seen: dict[str, tuple[str, str]] = {}  # url -> (name, digest), across documents
+        self._seen: dict[str, tuple[str, str]] = {}  # canonical url -> (name, digest)
+        self.sizes: dict[str, int] = {}  # canonical url -> bytes served, across documents
+        self._counted: set[str] = set()  # canonical urls this document has paid for
+        self._spent = 0
 
     def used(self, url: str) -> None:
-        """A document used url from WeasyPrint's image cache: a dependency all the same."""
+        """A document used url from WeasyPrint's image cache: a dependency all the same,
+        and its bytes count towards the document's budget."""
         if url in self._seen:
             name, digest = self._seen[url]
             self.loaded[name] = digest
+        self._spend(url, self.sizes.get(url, 0))
 
     def start(self, document_root: Path) -> None:
         """Begin a new document whose relative URLs resolve in document_root."""
         self.document_root = document_root
         self.refused.clear()
         self.loaded = {}
+        self._counted = set()
+        self._spent = 0
+
+    def _spend(self, url: str, size: int) -> bool:
+        """Count a file's bytes once per document; False (and a fatal refusal, noted once)
+        when the document's pictures add up to more than the budget."""
+        if url in self._counted:
+            return True
+        self._counted.add(url)
+        before, self._spent = self._spent, self._spent + size
+        if self._spent > MAX_LEAFLET_IMAGE_BYTES:
+            if before <= MAX_LEAFLET_IMAGE_BYTES:
+                self.refused.append((url, f"the pictures in this leaflet add up to more than "
+                                          f"{MAX_LEAFLET_IMAGE_BYTES // 1024**2} MB; use "
+                                          "smaller files", True))
+            return False
+        return True
 
     def _note(self, url: str, path: Path, digest: str) -> None:
         if self.document_root and path.is_relative_to(self.document_root):
             name = path.relative_to(self.document_root).as_posix()
             self.loaded[name] = digest
-            self._seen[url] = (name, digest)
+            self._seen[canonical_url(url)] = (name, digest)
 
     def _allowed(self, path: Path) -> bool:
         roots = self.roots + ([self.document_root] if self.document_root else [])
@@ -97,38 +168,50 @@ class LocalFetcher(URLFetcher):
         if scheme == "data":
             if not DATA_IMAGE.match(url):
                 self.refuse(url[:60], "only data: images are allowed")
-            response = super().fetch(url, headers)
-            body = response.read()
+            try:
+                response = super().fetch(url, headers)
+                body = response.read()
+            except ValueError:  # bad base64 or percent-encoding (binascii.Error is one)
+                self.refuse(url[:60], "not a valid data: image")
             self._check_pixels(url[:60], body)
             return URLFetcherResponse(url, body, response.headers)
         if scheme != "file":
             self.refuse(url, "network resources are not allowed")
         try:
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            allowed = self._allowed(path)
-            regular = path.is_file()
-            size = path.stat().st_size if regular else 0
-        except (OSError, ValueError, RuntimeError):  # NUL bytes, symlink loops, ...
+            path = resolve(unquote(urlsplit(url).path))
+        except FileRefused:  # a NUL byte, a name too long, a symlink loop
             self.refuse(url, "not a usable file name")
-        if not allowed:
+        if not self._allowed(path):
             self.refuse(url, "outside the leaflet's folder, templates/ and styles/")
-        if not regular:
-            exists = path.exists()
-            self._note(url, path, "not-a-file" if exists else "missing")
-            self.refuse(url, "not a regular file" if exists else "file not found")
-        if size > MAX_RESOURCE_BYTES:
-            self.refuse(url, "file larger than 20 MB")
-        body = path.read_bytes()
+        try:
+            # The one capped, non-blocking read: /proc files claim 0 bytes and never end.
+            body = read_regular(path, MAX_RESOURCE_BYTES)
+        except FileRefused as exc:
+            if exc.missing:
+                self._note(url, path, "missing")
+                self.refuse(url, "file not found")
+            if exc.reason in ("not a regular file", "is a folder"):
+                self._note(url, path, "not-a-file")
+                self.refuse(url, "not a regular file")
+            self.refuse(url, exc.reason)
         self._note(url, path, hashlib.sha256(body).hexdigest())
+        key = canonical_url(url)
+        self.sizes[key] = len(body)
         self._check_pixels(url, body)
+        if not self._spend(key, len(body)):
+            raise ResourceRefused(f"{self.display(url)}: over the leaflet's picture budget")
         mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), body,
-                                  {"Content-Type": mime or "application/octet-stream"})
+        return _Served(path.as_uri(), body, {"Content-Type": mime or "application/octet-stream"})
 
     def _check_pixels(self, url: str, body: bytes) -> None:
+        """Refuse (fatally) a raster image over the pixel budget, or one that does not decode."""
         size = image_size(body)
-        if size and size[0] * size[1] > MAX_IMAGE_PIXELS:
+        if size is None:
+            return
+        if size[0] * size[1] > MAX_IMAGE_PIXELS:
             width, height = size
             self.refuse(url, f"image is {width} x {height} pixels, over the limit of "
                              f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels; make it smaller",
                         fatal=True)
+        if problem := decode_problem(body):
+            self.refuse(url, problem, fatal=True)

@@ -12,6 +12,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from leafpress.errors import LeafletError, error
 from leafpress.limits import MAX_DEPTH, NUMBER_BOUNDS
+from leafpress.model.links import allowed_link, scheme_of
+from leafpress.model.characters import lookalike_message
 
 # Callout kinds authors may use with admonition syntax: !!! important "Title".
 CALLOUTS = ("important", "urgent", "note", "tip", "warning")
@@ -35,22 +37,28 @@ DROPPED_WITH_CONTENT = {
     "script", "style", "iframe", "object", "embed", "noscript", "template", "textarea",
     "title", "xmp", "noembed", "noframes", "svg", "math", "select",
 }
-# Where a link may point: the web, email, phone, or a heading in the same leaflet.
-LINK = re.compile(r"^(https:|mailto:|tel:|#)", re.IGNORECASE)
-SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUTS},
     "p": {"admonition-title"},
     "a": {"bare"},
+    "table": {"wide"},
 }
 
 
+WIDE_TABLE_COLUMNS = 6  # from here on a table is laid out in equal columns (leaflet.css)
+
+
 class _PrintTweaks(Treeprocessor):
-    """Demote '#' headings below the leaflet's title; class links whose text is their URL."""
+    """Demote '#' headings below the leaflet's title; class links whose text is their URL;
+    mark tables too wide for columns sized by their content."""
 
     def run(self, root):
         for heading in root.iter("h1"):
             heading.tag = "h2"
+        for table in root.iter("table"):
+            row = next(table.iter("tr"), None)
+            if row is not None and len([c for c in row if c.tag in ("th", "td")]) >= WIDE_TABLE_COLUMNS:
+                table.set("class", "wide")
         for link in root.iter("a"):
             text = "".join(link.itertext()).strip()
             href = link.get("href", "")
@@ -77,13 +85,14 @@ def _markdown() -> markdown.Markdown:
 def _filter(dropped: list[str]):
     def keep(tag: str, attribute: str, value: str) -> str | None:
         address = value.strip()
-        if tag == "a" and attribute == "href" and not LINK.match(address):
+        if tag == "a" and attribute == "href" and not allowed_link(address):
             # A relative or file: link would print an absolute local path into the PDF.
             dropped.append(f"{address}: links must start with https:, mailto: or tel:; "
                            "printed as plain text")
             return None
-        if tag == "img" and attribute == "src" and SCHEME.match(address) \
-                and not address.lower().startswith("https:"):
+        if tag == "a" and attribute == "href" and (lookalike := lookalike_message(address)):
+            dropped.append(lookalike)  # kept: the author may mean it, but must look
+        if tag == "img" and attribute == "src" and scheme_of(address) not in (None, "https"):
             dropped.append(f"{address}: images must be files next to the leaflet; left out")
             return None
         if attribute in NUMBER_BOUNDS:

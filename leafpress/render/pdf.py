@@ -7,12 +7,13 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
+from leafpress.model.links import LINK_SCHEMES, scheme_of
+from leafpress.render.fetcher import canonical_url
 from leafpress.render.pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
-# The only link targets a patient's PDF may carry; anything else (file:, relative) is dropped.
-LINK_SCHEMES = ("https:", "mailto:", "tel:")
 
 
 def brand_css(brand: Brand) -> str:
@@ -35,17 +36,32 @@ class Rendered:
 
 class _ImageCache(dict):
     """WeasyPrint's image cache for one folder. A cached image never reaches the fetcher, so
-    the cache tells it which URLs a document used (WeasyPrint asks `url in cache` first)."""
+    the cache tells it which URLs a document used (WeasyPrint asks `url in cache` first).
+
+    Local URLs are keyed by the file they resolve to: one picture named thirty times with
+    different "?n" queries is loaded, and embedded, once.
+    """
 
     def __init__(self, used):
         super().__init__()
         self._used = used
 
     def __contains__(self, key) -> bool:
-        found = super().__contains__(key)
+        key = canonical_url(key) if isinstance(key, str) else key
+        # A failure (None) is fetched again, so each reference to it is warned about.
+        found = super().__contains__(key) and super().__getitem__(key) is not None
         if found and isinstance(key, str):
             self._used(key)
         return found
+
+    def __getitem__(self, key):
+        return super().__getitem__(canonical_url(key) if isinstance(key, str) else key)
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(canonical_url(key) if isinstance(key, str) else key, value)
+
+    def get(self, key, default=None):
+        return super().get(canonical_url(key) if isinstance(key, str) else key, default)
 
 
 class _Collect(logging.Handler):
@@ -69,7 +85,7 @@ def preload() -> None:
 class Renderer:
     """Turns HTML into PDF for one brand and stylesheet; build one per worker and reuse it."""
 
-    def __init__(self, brand: Brand, stylesheet: Path):
+    def __init__(self, brand: Brand, stylesheets: list[Path]):
         import weasyprint  # lazy: check, new and --help must not pay for it
         from PIL import Image
         from weasyprint.text.fonts import FontConfiguration
@@ -92,7 +108,7 @@ class Renderer:
                                font_config=self.font_config),
                 *(weasyprint.CSS(filename=path, url_fetcher=self.fetcher,
                                  font_config=self.font_config)
-                  for path in (brand.styles / "leaflet.css", stylesheet)),
+                  for path in stylesheets),
             ]
         finally:
             logger.removeHandler(collect)
@@ -116,6 +132,7 @@ class Renderer:
             ).render(stylesheets=self.stylesheets, font_config=self.font_config,
                      cache=cache, pdf_variant=PDF_VARIANT, presentational_hints=False)
             _strip_leaks(document)
+            off_page = off_page_messages(document)
             # WeasyPrint's tag tree has faults a PDF/UA validator finds: repaired here.
             pdf = repair(document.write_pdf(pdf_variant=PDF_VARIANT))
         finally:
@@ -123,10 +140,15 @@ class Renderer:
             # Forget failures, so that the next leaflet naming the same image is warned too.
             for url in [url for url, image in cache.items() if image is None]:
                 del cache[url]
+            # A leaflet full of big pictures must not leave them all to the next one: past
+            # the budget the cache starts again (WeasyPrint also keeps decoded data in it).
+            if sum(self.fetcher.sizes.get(url, 0) for url in cache) > IMAGE_CACHE_BYTES:
+                cache.clear()
         messages = self._messages(collect, self.fetcher.refused, folder)
         return Rendered(pdf, len(document.pages),
                         self.stylesheet_warnings + [m for m, fatal in messages if not fatal],
-                        [m for m, fatal in messages if fatal], dict(self.fetcher.loaded))
+                        [m for m, fatal in messages if fatal] + off_page,
+                        dict(self.fetcher.loaded))
 
     def _messages(self, collect: _Collect, refused: list[tuple[str, str, bool]],
                   folder: Path | None = None) -> list[tuple[str, bool]]:
@@ -134,6 +156,63 @@ class Renderer:
         messages = [(f"{self.fetcher.display(url)}: {why}", fatal) for url, why, fatal in refused]
         return messages + [(_shorten(m, folder), False) for m in collect.messages
                            if not any(url in m for url, _, _ in refused)]
+
+
+# How far past the content area a box may reach: the QR code's own white border sits 1 mm
+# into the margin on purpose; text that far out is still well inside the paper's margins.
+BOUNDS_TOLERANCE_PX = 1.5 * 96 / 25.4
+MAX_OFF_PAGE = 5  # messages per leaflet: enough to find the table or word at fault
+PX_TO_PT = 0.75
+# A text box is one line's piece; no line of this paper holds more than about 150
+# characters. WeasyPrint gives up on a word of hundreds of thousands of letters: one
+# box with all of it, 0 pt wide, of which a line's worth is drawn and the rest lost.
+MAX_LINE_CHARACTERS = 1000
+
+
+def off_page_messages(document) -> list[str]:
+    """After layout, every text or picture that lies outside its page's content area.
+
+    CSS keeps tables and long words inside the measure (leaflet.css); this is the check
+    that nothing got through anyway: a dose printed off the edge of the paper is lost.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    found: list[str] = []
+    for number, page in enumerate(document.pages, 1):
+        box = page._page_box
+        left, top = box.content_box_x(), box.content_box_y()
+        right, bottom = left + box.width, top + box.height
+        paper = box.margin_width() * PX_TO_PT
+        for child in box.children:
+            if isinstance(child, boxes.MarginBox):  # the footer lives in the margin
+                continue
+            for inner in child.descendants():
+                if not isinstance(inner, (boxes.TextBox, boxes.ReplacedBox)):
+                    continue
+                if isinstance(inner, boxes.TextBox) and len(inner.text) > MAX_LINE_CHARACTERS:
+                    word = max(inner.text.split(), key=len, default="")
+                    found.append(f'a word of {len(word)} characters ("{word[:30]}...") on page '
+                                 f"{number} cannot be laid out: all but its start would be "
+                                 "lost; break it up")
+                    continue
+                x, y = inner.position_x, inner.position_y
+                width, height = inner.margin_width(), inner.margin_height()
+                if (x >= left - BOUNDS_TOLERANCE_PX and x + width <= right + BOUNDS_TOLERANCE_PX
+                        and y + height <= bottom + BOUNDS_TOLERANCE_PX
+                        and y >= top - BOUNDS_TOLERANCE_PX):
+                    continue
+                if isinstance(inner, boxes.TextBox):
+                    what = f'text "{inner.text.strip()[:60]}"'
+                else:
+                    what = f"picture {(inner.element.get('src') or '')[:60]}"
+                found.append(f"{what} runs off page {number}: it reaches x = "
+                             f"{(x + width) * PX_TO_PT:.0f} pt, y = {(y + height) * PX_TO_PT:.0f} "
+                             f"pt, past the text area ({right * PX_TO_PT:.0f} x "
+                             f"{bottom * PX_TO_PT:.0f} pt) on paper {paper:.0f} pt wide; "
+                             "shorten it or split the table")
+                if len(found) >= MAX_OFF_PAGE:
+                    return found
+    return found
 
 
 def _shorten(message: str, folder: Path | None) -> str:
@@ -150,4 +229,4 @@ def _strip_leaks(document) -> None:
         page.links[:] = [
             link for link in page.links
             if link[0] == "internal"
-            or (link[0] == "external" and str(link[1]).lower().startswith(LINK_SCHEMES))]
+            or (link[0] == "external" and scheme_of(str(link[1])) in LINK_SCHEMES)]

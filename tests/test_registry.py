@@ -1,0 +1,85 @@
+"""The output model: a new format is one class and one line in the registry, and every stage
+(build, manifest, worker, catalogue) follows it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from leafpress import formats
+from leafpress.build.builder import build
+from leafpress.cli import main
+from leafpress.formats.base import Format, Output
+
+from .conftest import write_leaflet
+
+GOOD = "title: Knee replacement\nreference: K-1\nversion: '1.0'"
+
+
+class PlainText(Format):
+    """A throwaway output: the title and the Markdown body as a text file."""
+
+    name = "plain-text"
+    suffix = "-plain"
+    extension = ".txt"
+    label = "Plain text"
+    media_type = "text/plain"
+    needs_weasyprint = False
+
+    def render(self, leaflet, brand, state):
+        return Output(f"{leaflet.title}\n\n{leaflet.body}".encode(), pages=None)
+
+
+@pytest.fixture
+def plain_text():
+    fmt = formats.register(PlainText())
+    yield fmt
+    del formats.REGISTRY[fmt.name]
+
+
+def test_a_format_registered_in_one_line_is_built_recorded_and_listed(project, brand, plain_text):
+    write_leaflet(project / "leaflets", "knee.md", GOOD, "Rest your knee.\n")
+    out = project / "dist"
+    result = build([project / "leaflets"], out, brand, formats=("a4", "plain-text"), jobs=1)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert (out / "knee-plain.txt").read_text() == "Knee replacement\n\nRest your knee.\n"
+    manifest = json.loads((out / ".leafpress-manifest.json").read_text())
+    assert manifest["entries"]["knee-plain.txt"]["format"] == "plain-text"
+    page = (out / "index.html").read_text()
+    assert 'href="knee-plain.txt" type="text/plain"' in page
+    assert "Plain text" in page
+    again = build([project / "leaflets"], out, brand, formats=("a4", "plain-text"), jobs=1)
+    assert again.written == [] and len(again.up_to_date) == 2  # incremental like the PDFs
+
+
+def test_the_brand_may_name_a_registered_format_and_not_an_unknown_one(project, plain_text,
+                                                                      monkeypatch):
+    brand_file = project / "styles" / "brand.toml"
+    text = brand_file.read_text()
+    brand_file.write_text(text.replace('formats = ["a4"]', 'formats = ["plain-txt"]'))
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 2
+    line = text.split("\n").index('formats = ["a4"]') + 1
+    assert result.output.strip() == (f"styles/brand.toml:{line}: error: unknown format "
+                                      "'plain-txt' (did you mean 'plain-text'?)")
+    brand_file.write_text(text.replace('formats = ["a4"]', 'formats = ["plain-text"]'))
+    write_leaflet(project / "leaflets", "knee.md", GOOD)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert (project / "dist" / "knee-plain.txt").is_file()
+
+
+def test_a_booklet_only_catalogue_shows_page_1_not_the_imposed_sheet(project, brand):
+    write_leaflet(project / "leaflets", "knee.md", GOOD, "## Recovery\n\n" + "Walk a little. " * 300)
+    result = build([project / "leaflets"], project / "dist", brand, formats=("booklet",), jobs=1)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    picture = Image.open(io.BytesIO((project / "dist" / "thumbs" / "knee.webp").read_bytes()))
+    # An A5 page is portrait (1.41 high for 1 wide); the imposed A4 sheet is landscape (0.71).
+    assert picture.height / picture.width == pytest.approx(210 / 148, abs=0.02)
+    # Page 1 opens with the masthead and title at the top; the back cover does not.
+    top = picture.convert("L").crop((0, 0, picture.width, picture.height // 5))
+    assert top.getextrema()[0] < 128, "the top of the picture is blank: not page 1"
