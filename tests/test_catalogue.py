@@ -112,7 +112,7 @@ def test_thumbnail_is_page_one_as_a_small_webp_with_alt_text(site, brand):
     out, leaflets = site
     write_catalogue(out, leaflets, brand)
     _, cards = cards_of(out)
-    assert len(cards) == 3
+    assert len(cards) == 5
     for card in cards:
         img = card.find("img", cls="thumb")
         assert img.attrs["alt"] == f"Page 1 of {card.find('h2').text}"
