@@ -50,9 +50,9 @@ def test_nothing_a_patient_reads_is_below_the_minimum(out, stem, fmt, suffix, sm
     structure = Structure(out / f"{stem}{suffix}.pdf")
     sizes = [s for page in structure.text_sizes(artifacts=False).values() for s in page]
     assert sizes and min(sizes) >= smallest - 0.01, sorted(set(sizes))[:5]
-    if fmt == "large-print":  # everything, the running footer too
-        footer = [s for page in structure.text_sizes(artifacts=True).values() for s in page]
-        assert footer and min(footer) >= smallest - 0.01
+    # Everything, the running footer too (its reference, review date and page numbers).
+    footer = [s for page in structure.text_sizes(artifacts=True).values() for s in page]
+    assert footer and min(footer) >= smallest - 0.01
     structure.close()
 
 
@@ -83,7 +83,8 @@ def _ancestors(element):
 @pytest.mark.parametrize("name", ["", "-large-print", "-booklet"])
 @pytest.mark.parametrize("stem", STEMS)
 def test_no_text_is_clipped_or_off_the_page(out, stem, name):
-    """Every word lies on the paper, at least 5 mm in from each edge (office printers)."""
+    """Every word lies on the paper, at least 10 mm in from each edge (the README's promise:
+    office printers cannot reach about 5 mm)."""
     xml = subprocess.run(["pdftotext", "-bbox", str(out / f"{stem}{name}.pdf"), "-"],
                          check=True, capture_output=True, text=True).stdout
     ns = "{http://www.w3.org/1999/xhtml}"
@@ -91,8 +92,8 @@ def test_no_text_is_clipped_or_off_the_page(out, stem, name):
         width, height = float(page.get("width")), float(page.get("height"))
         for word in page.iter(f"{ns}word"):
             box = [float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
-            assert box[0] >= 5 * MM and box[2] <= width - 5 * MM, word.text
-            assert box[1] >= 5 * MM and box[3] <= height - 5 * MM, word.text
+            assert box[0] >= 10 * MM and box[2] <= width - 10 * MM, word.text
+            assert box[1] >= 10 * MM and box[3] <= height - 10 * MM, word.text
 
 
 def test_paper_stays_within_the_targets(out):
