@@ -11,24 +11,16 @@ import re
 import pikepdf
 import pytest
 
-from leafpress.build.builder import build
 from leafpress.render.pdfua import repair
 
 from .conftest import SAMPLES, normalise, pdf_text
 from .pdfcheck import Structure, keep_only, kids, walk
 
+# One worker builds the shared every_format fixture for both modules (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("every-format")
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 TAGGED = {"a4": "", "large-print": "-large-print"}  # format -> file name suffix
 BACK_MATTER_TABLES = 2  # "Contact us" and "About this leaflet": label | value rows
-
-
-@pytest.fixture(scope="module")
-def every_format(tmp_path_factory, brand):
-    """Every sample in every format, built once for this module."""
-    out = tmp_path_factory.mktemp("pdfua")
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return out
 
 
 @pytest.fixture(scope="module")

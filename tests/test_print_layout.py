@@ -10,14 +10,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from leafpress.build.builder import build
-
 from .conftest import ROOT, SAMPLES
 from .pdfcheck import Structure, kids
 
 sys.path.insert(0, str(ROOT / "bench"))
 from layout import full_lines  # noqa: E402  (bench/layout.py: the README's measurements)
 
+# One worker builds the shared every_format fixture for both modules (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("every-format")
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 MM = 72 / 25.4
 # The paper the shipped samples used before this layout (README, "Paper"): A4 29 pages,
@@ -26,11 +26,8 @@ PAPER = {"a4": 28, "large-print": 39, "booklet sheets": 11}
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory, brand):
-    folder = tmp_path_factory.mktemp("layout")
-    result = build([SAMPLES], folder, brand, formats=("a4", "large-print", "booklet"), jobs=2)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return folder
+def out(every_format):
+    return every_format
 
 
 @pytest.mark.parametrize("stem", STEMS)
