@@ -3,7 +3,7 @@
     .venv/bin/python bench/layout.py dist/
 
 Reads the PDFs back with poppler's `pdftotext -bbox-layout` (word boxes), so it measures
-what prints, whatever made it. Not part of the tests (tests/test_print_layout.py holds the limits).
+what prints, whatever made it. Not part of the tests (tests/test_layout.py holds the limits).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ VIEWS = {  # name: (width, height, device scale factor)
 
 
 def main(out: Path, shots: Path) -> None:
-    """Save a full-page PNG per view, then a search, no match, keyboard focus and print."""
+    """Save a full-page PNG per view, then a search (with the matching sentences marked), no
+    match, keyboard focus and print."""
     shots.mkdir(parents=True, exist_ok=True)
     index = (out / "index.html").resolve().as_uri()
     with sync_playwright() as playwright:
@@ -34,6 +35,7 @@ def main(out: Path, shots: Path) -> None:
             page.close()
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(index)
+        page.wait_for_selector("#finder[data-ready]", state="attached")  # the search index
         page.focus("#search")
         page.keyboard.type("recovery")
         page.wait_for_timeout(400)
@@ -43,8 +45,10 @@ def main(out: Path, shots: Path) -> None:
         page.screenshot(path=shots / "no-match.png")
         page.fill("#search", "")
         page.focus("#search")
-        for _ in range(3):  # to the topics, then to the first PDF link: the focus ring
+        for _ in range(40):  # past the filters and topics to the first PDF link: the focus ring
             page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.matches('a.format')"):
+                break
         page.screenshot(path=shots / "focus.png")
         page.emulate_media(media="print")
         page.screenshot(path=shots / "print.png", full_page=True)

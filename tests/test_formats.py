@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
@@ -433,8 +434,11 @@ def test_booklet_asks_the_printer_for_short_edge_duplex_at_actual_size(formats):
 
 
 def test_every_format_rebuilds_byte_identical(formats, brand, tmp_path):
-    result = build([SAMPLES / f"{LONG}.md"], tmp_path, brand, formats=("large-print", "booklet"), jobs=1)
+    source = tmp_path / "src" / f"{LONG}.md"  # a copy: a build archives beside its sources
+    source.parent.mkdir()
+    shutil.copy(SAMPLES / f"{LONG}.md", source)
+    result = build([source], tmp_path / "out", brand, formats=("large-print", "booklet"), jobs=1)
     assert result.ok
     for fmt in ("large-print", "booklet"):
         name = f"{LONG}-{fmt}.pdf"
-        assert (tmp_path / name).read_bytes() == (formats / name).read_bytes()
+        assert (tmp_path / "out" / name).read_bytes() == (formats / name).read_bytes()

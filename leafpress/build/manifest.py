@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -46,13 +47,16 @@ def file_digest(path: Path, limit: int = MAX_RESOURCE_BYTES) -> str:
                 else f"refused:{exc.reason}")
 
 
-def tree_digest(folder: Path) -> str:
-    """SHA-256 over every file below folder: relative names and bytes, in sorted order."""
+def tree_digest(folder: Path, skip: Iterable[Path] = ()) -> str:
+    """SHA-256 over every file below folder (but skip): relative names and bytes, sorted."""
+    skipped = {Path(path).resolve() for path in skip}
     digest = hashlib.sha256()
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             path = Path(root, name)
+            if skipped and path.resolve() in skipped:
+                continue
             digest.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
     return digest.hexdigest()
 
@@ -73,6 +77,9 @@ def _relative_to(value: object, folder: Path) -> object:
     return value
 
 
+CATALOGUE_ONLY = ("synonyms",)  # brand values no output depends on
+
+
 def environment_key(brand: Brand) -> str:
     """Hash of everything shared by all leaflets: brand, templates, styles, fonts, versions."""
     parts = {
@@ -80,11 +87,14 @@ def environment_key(brand: Brand) -> str:
         "versions": {name: _version(name) for name in DISTRIBUTIONS},
         # The engine's own code: an edit to it during development must not leave stale PDFs.
         "code": tree_digest(Path(__file__).parent.parent),
-        "brand": _relative_to(dataclasses.asdict(brand), brand.folder),
-        "brand_file": file_digest(brand.path),
+        # Every value the brand file can set (unknown keys are refused), except what only the
+        # catalogue reads: a new synonym must not re-render every PDF.
+        "brand": _relative_to({key: value for key, value in dataclasses.asdict(brand).items()
+                               if key not in CATALOGUE_ONLY}, brand.folder),
         "logo": file_digest(brand.logo),
         "templates": tree_digest(brand.templates),
-        "styles": tree_digest(brand.styles),  # CSS, fonts and usually the logo
+        # CSS, fonts and usually the logo; the brand file is hashed by its values, above.
+        "styles": tree_digest(brand.styles, skip=[brand.path]),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -100,6 +110,11 @@ def leaflet_key(environment: str, leaflet: Leaflet, fmt: Format, brand: Brand) -
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """A recorded name stays within the output folder (a manifest is a file anyone can edit)."""
+    return not Path(name).is_absolute() and ".." not in Path(name).parts
+
+
 @dataclass(frozen=True)
 class Entry:
     """One output as last built: from which inputs (key and the files the renderer read,
@@ -111,6 +126,15 @@ class Entry:
     pdf: str
     warnings: tuple[str, ...] = ()
     dependencies: dict[str, str] = field(default_factory=dict)  # name in the leaflet's folder
+    extras: dict[str, str] = field(default_factory=dict)  # files written beside it (a page's images)
+
+
+def _hashes(raw: dict, key: str) -> dict[str, str]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError(f"an entry's {key} are not names and hashes")
+    return value
 
 
 def _entry(raw: object) -> Entry:
@@ -122,11 +146,8 @@ def _entry(raw: object) -> Entry:
     warnings = raw.get("warnings", [])
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise ValueError("an entry's warnings are not a list of text")
-    dependencies = raw.get("dependencies", {})
-    if not isinstance(dependencies, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in dependencies.items()):
-        raise ValueError("an entry's dependencies are not names and hashes")
-    return Entry(**values, warnings=tuple(warnings), dependencies=dependencies)
+    return Entry(**values, warnings=tuple(warnings), dependencies=_hashes(raw, "dependencies"),
+                 extras=_hashes(raw, "extras"))
 
 
 def read_entries(path: Path) -> dict[str, Entry]:
@@ -197,15 +218,18 @@ class Manifest:
         return manifest
 
     def current(self, target: Path, key: str, folder: Path) -> Entry | None:
-        """The entry saying target is up to date for key, if the output on disk matches it
-        and every file it read from the leaflet's folder still has the bytes it read."""
+        """The entry saying target is up to date for key, if the output on disk matches it,
+        every file it read from the leaflet's folder still has the bytes it read, and every
+        file it wrote beside itself is still there as written."""
         candidates = [e for e in self.known.get(target.name, []) if e.key == key]
         if not candidates:
             return None
         actual = file_digest(target, MAX_OUTPUT_BYTES)
         for entry in candidates:
             if entry.pdf == actual and all(file_digest(folder / name) == digest
-                                           for name, digest in entry.dependencies.items()):
+                                           for name, digest in entry.dependencies.items()) \
+                    and all(_inside(self.folder, name) and file_digest(self.folder / name) == digest
+                            for name, digest in entry.extras.items()):
                 return entry
         return None
 

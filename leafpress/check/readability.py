@@ -64,6 +64,16 @@ def _ends(text: str) -> Iterable[int]:
         yield match.end()
 
 
+def split_sentences(text: str) -> list[str]:
+    """A run of prose cut into sentences by the same rule as the formulas (any script)."""
+    found, start = [], 0
+    for end in [*_ends(text), len(text)]:
+        if chunk := " ".join(text[start:end].split()):
+            found.append(chunk)
+        start = end
+    return found
+
+
 def _sentence(text: str, line: int) -> Sentence | None:
     words = WORD.findall(text)
     if not words:

@@ -47,7 +47,7 @@ class Drawing:
 def read_drawing(svg: Path) -> Drawing | None:
     """The drawing's text and width, or None when it has no text or cannot be read safely."""
     try:
-        data = read_regular(svg, MAX_RESOURCE_BYTES)  # never a FIFO or a device
+        data = read_regular(svg, MAX_RESOURCE_BYTES)  # never a FIFO, a device or /proc
     except FileRefused:
         return None
     if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
