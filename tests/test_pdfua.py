@@ -182,3 +182,15 @@ def pdf_text_bytes(data: bytes, folder) -> str:
     path = folder / "once.pdf"
     path.write_bytes(data)
     return pdf_text(path)
+
+
+def test_every_edition_passes_the_structure_checks_too(every_format):
+    """Language and Easy Read editions (right-to-left text carries /ActualText) as well."""
+    editions = [p for p in every_format.glob("*.*.pdf") if not p.stem.endswith("-booklet")]
+    assert editions, "no edition was built: the samples' editions are untested"
+    faults = {}
+    for path in editions:
+        structure = Structure(path)
+        faults[path.name] = structure.all_faults()
+        structure.close()
+    assert {name: found for name, found in faults.items() if found} == {}

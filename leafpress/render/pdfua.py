@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-# WeasyPrint writes each marked-content sequence as "/Span\n<</MCID 3>>\nBDC".
-_BDC = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+# WeasyPrint writes each marked-content sequence as "/Span\n<</MCID 3>>\nBDC", with an
+# /ActualText <hex> after the MCID for text it reorders (right-to-left editions).
+_BDC = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\b(.*?)>>\s*BDC", re.DOTALL)
 FOOTER = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 REPEATED_HEADER = b"/Artifact <</Type /Pagination>> BDC"
 
