@@ -1,6 +1,8 @@
 """Paper and measure of built leaflets: pages, booklet sheets, line lengths, blank page feet.
 
-    .venv/bin/python bench/layout.py dist/
+    .venv/bin/python bench/layout.py dist/ [leaflets/]
+
+With a sources folder, only the PDFs of its own top-level leaflets are measured (not editions).
 
 Reads the PDFs back with poppler's `pdftotext -bbox-layout` (word boxes), so it measures
 what prints, whatever made it. Not part of the tests (tests/test_layout.py holds the limits).
@@ -57,9 +59,13 @@ def foot_gaps(path: Path) -> list[float]:
     return gaps
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, sources: Path | None = None) -> None:
     totals: dict[str, int] = {}
+    stems = {p.stem for p in sources.glob("*.md")} if sources is not None else None
     for path in sorted(folder.glob("*.pdf")):
+        if stems is not None and path.stem.removesuffix("-booklet").removesuffix(
+                "-large-print") not in stems:
+            continue
         pages = len(lines(path))
         kind = ("booklet" if path.stem.endswith("-booklet") else
                 "large-print" if path.stem.endswith("-large-print") else "a4")
@@ -80,4 +86,5 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "dist"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "dist"),
+         Path(sys.argv[2]) if len(sys.argv) > 2 else None)

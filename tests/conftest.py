@@ -97,9 +97,19 @@ def reference_html(body: str) -> str:
     return markdown.markdown(body, extensions=["tables", "admonition", "sane_lists"])
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    """Text of a PDF (or one 1-based page) as poppler reads it, in reading order."""
-    args = ["pdftotext", "-enc", "UTF-8"]
+@pytest.fixture(scope="session")
+def every_format(tmp_path_factory, brand):
+    """Every sample in every PDF format, built once per test session (per worker)."""
+    out = tmp_path_factory.mktemp("every-format")
+    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return out
+
+
+def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:
+    """Text of a PDF (or one 1-based page) as poppler reads it, in reading order (raw: in
+    drawing order, and a hyphen at a line's end kept, where reading order drops it)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else [])]
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,

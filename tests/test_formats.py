@@ -404,10 +404,12 @@ def test_metadata_and_language_are_kept(formats, fmt):
     reader = pypdf.PdfReader(formats / f"{LONG}-{fmt}.pdf")
     meta = reader.metadata
     if fmt == "booklet":  # the print-only edition says so, and names the accessible one
-        assert (meta.title, meta.author) == (f"{item['title']} (booklet for printing)", item["author"])
+        assert (meta.title, meta.author) == (f"{item['title']} (booklet for printing)",
+                                             item["author"])
         assert meta.subject.startswith("Print-only edition") and f"{LONG}.pdf" in meta.subject
     else:
-        assert (meta.title, meta.author, meta.subject) == (item["title"], item["author"], item["summary"])
+        assert (meta.title, meta.author, meta.subject) == (item["title"], item["author"],
+                                                           item["summary"])
     assert meta["/Keywords"] == ", ".join(item["tags"])
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"

@@ -11,24 +11,16 @@ import re
 import pikepdf
 import pytest
 
-from leafpress.build.builder import build
 from leafpress.render.pdfua import repair
 
 from .conftest import SAMPLES, normalise, pdf_text
 from .pdfcheck import Structure, keep_only, kids, walk
 
+# One worker builds the shared every_format fixture for both modules (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("every-format")
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 TAGGED = {"a4": "", "large-print": "-large-print"}  # format -> file name suffix
 BACK_MATTER_TABLES = 2  # "Contact us" and "About this leaflet": label | value rows
-
-
-@pytest.fixture(scope="module")
-def every_format(tmp_path_factory, brand):
-    """Every sample in every format, built once for this module."""
-    out = tmp_path_factory.mktemp("pdfua")
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +182,15 @@ def pdf_text_bytes(data: bytes, folder) -> str:
     path = folder / "once.pdf"
     path.write_bytes(data)
     return pdf_text(path)
+
+
+def test_every_edition_passes_the_structure_checks_too(every_format):
+    """Language and Easy Read editions (right-to-left text carries /ActualText) as well."""
+    editions = [p for p in every_format.glob("*.*.pdf") if not p.stem.endswith("-booklet")]
+    assert editions, "no edition was built: the samples' editions are untested"
+    faults = {}
+    for path in editions:
+        structure = Structure(path)
+        faults[path.name] = structure.all_faults()
+        structure.close()
+    assert {name: found for name, found in faults.items() if found} == {}

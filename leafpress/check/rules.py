@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, line_of, shown_ratio
 from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, warning
 from leafpress.files import FileRefused, open_regular
-from leafpress.limits import MAX_RESOURCE_BYTES
+from leafpress.limits import MAX_RESOURCE_BYTES, MIN_TEXT_PT
 from leafpress.model.characters import lookalike_message
 from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source, url_findings
 from leafpress.model.links import LINK_SCHEMES, scheme_of
@@ -21,7 +21,6 @@ from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
 from leafpress.check.svgtext import read_drawing
 from leafpress.control.record import RecordError, Records, changed_since_issue
-from leafpress.limits import MIN_TEXT_PT
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
 from leafpress.model.source import Source, discover, read_source, read_source_with_hidden
 from leafpress.check import easy_read
@@ -171,7 +170,7 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
                     "image not found": "image-missing"}.get(problem, "image-unusable")
             found.append(error(code, path, line, f"{problem}: {src[:200]}"))
         elif local.suffix.lower() == ".svg":
-            found += svg_text_findings(path, line, local, src)
+            found += svg_text_findings(path, line, local, src[:200])
     return found
 
 

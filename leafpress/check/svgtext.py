@@ -70,19 +70,23 @@ def read_drawing(svg: Path) -> Drawing | None:
     return Drawing(min(sizes), units, width if width is not None else units * PX)
 
 
-def _text_sizes(element: ET.Element, inherited: float):
-    """The font size (user units) of every text or tspan that holds words."""
-    size = inherited
-    attribute = _length(element.get("font-size"), unitless=True)
-    if attribute is not None:
-        size = attribute
-    style = _STYLE_SIZE.search(element.get("style") or "")
-    if style:
-        size = float(style.group(1))
-    if element.tag in (f"{SVG}text", f"{SVG}tspan", "text", "tspan") and (element.text or "").strip():
-        yield size
-    for child in element:
-        yield from _text_sizes(child, size)
+def _text_sizes(root: ET.Element, initial: float):
+    """The font size (user units) of every text or tspan that holds words, inherited down
+    the tree (walked with a stack: a hostile file may nest far deeper than recursion can)."""
+    stack = [(root, initial)]
+    while stack:
+        element, inherited = stack.pop()
+        size = inherited
+        attribute = _length(element.get("font-size"), unitless=True)
+        if attribute is not None:
+            size = attribute
+        style = _STYLE_SIZE.search(element.get("style") or "")
+        if style:
+            size = float(style.group(1))
+        if element.tag in (f"{SVG}text", f"{SVG}tspan", "text", "tspan") and \
+                (element.text or "").strip():
+            yield size
+        stack.extend((child, size) for child in element)
 
 
 def _length(value: str | None, unitless: bool = False) -> float | None:

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-# WeasyPrint writes each marked-content sequence as "/Span\n<</MCID 3>>\nBDC".
-_BDC = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-FOOTER = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
-REPEATED_HEADER = b"/Artifact <</Type /Pagination>> BDC"
+# WeasyPrint writes each marked-content sequence as "/Span\n<</MCID 3>>\nBDC", with an
+# /ActualText <hex> after the MCID for text it reorders (right-to-left editions).
+_BDC = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\b(.*?)>>\s*BDC", re.DOTALL)
+FOOTER = b"/Type /Pagination /Subtype /Footer"
+REPEATED_HEADER = b"/Type /Pagination"
 
 
 @dataclass(eq=False)
@@ -337,7 +338,10 @@ class _Tree:
                 mcid = int(match.group(2))
                 if mcid in tagged:
                     return match.group(0)
-                return REPEATED_HEADER if mcid in repeated else FOOTER
+                # Keep the rest of the properties: /ActualText is what a text extractor
+                # reads for a script whose glyphs do not map back to letters (Bengali).
+                kind = REPEATED_HEADER if mcid in repeated else FOOTER
+                return b"/Artifact <<" + kind + match.group(3) + b">> BDC"
 
             fixed = _BDC.sub(artifact, data)
             if fixed != data:
