@@ -70,7 +70,8 @@ class Visit:
         self.page.wait_for_selector("#finder[data-ready]", state="attached")
 
     def visible_titles(self) -> list[str]:
-        return self.page.locator(".card:visible h2").all_inner_texts()
+        # textContent: an off-screen card's layout is skipped (content-visibility), its text is not.
+        return self.page.locator(".card:visible h2").all_text_contents()
 
 
 @pytest.fixture
