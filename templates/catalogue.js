@@ -363,7 +363,7 @@
     // ---- The index: loaded after the list is on screen ----
 
     function start(loaded) {
-      var data = loaded.data;
+      var data = loaded.data();
       var stop = new Set(data.stopWords);
       var options = {
         fields: data.fields,
@@ -407,7 +407,7 @@
         if (window.performance && performance.mark) { performance.mark("leafpress-search-ready"); }
         if (search.value.trim()) { apply(); }
         add(me && me.getAttribute("data-text"), "LeafpressSearchText", function (loaded) {
-          engine.text(loaded.data);
+          engine.text(loaded.data());
           form.setAttribute("data-ready", "");
           if (search.value.trim()) { apply(); }
         });

@@ -469,7 +469,7 @@ def test_the_shipped_index_is_the_one_minisearch_builds_itself(shelf, library):
         return {**index, "index": dict(map(tuple, index["index"]))}
 
     assert normal(theirs) == normal(ours)
-    assert normal(page.evaluate("window.LeafpressSearch.data.index")) == normal(
+    assert normal(page.evaluate("window.LeafpressSearch.data().index")) == normal(
         search.minisearch_index([card.document() for card in library[1].cards]))
 
 

@@ -30,7 +30,7 @@ Gentle <span style="color:red">visible words</span> and hydrotherapy.
 def index_data(out: Path, name: str = search.SCRIPT) -> dict:
     """The data search-index.js (or search-text.js) hands the page: the JSON string it parses."""
     text = (out / name).read_text(encoding="utf-8")
-    literal = re.search(r"data: JSON\.parse\((\".*\")\)\};\n$", text, re.S)[1]
+    literal = re.search(r"data: function \(\) \{ return JSON\.parse\((\".*\")\); \}\};\n$", text, re.S)[1]
     return json.loads(json.loads(literal.replace("<\\/", "</")))
 
 
