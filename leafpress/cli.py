@@ -116,6 +116,51 @@ def check(sources: tuple[Path, ...], as_json: bool, strict: bool, brand_path: Pa
 
 
 @main.command()
+@SOURCES
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the register as CSV for Excel (UTF-8 with a BOM, ISO dates).")
+@click.option("--json", "as_json", is_flag=True, help="Print the register as JSON.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the register page here (build writes it as dist/register.html).")
+@BRAND
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True,
+              help="Count review dates as if today were this date (for tests).")
+def register(sources: tuple[Path, ...], csv_file: Path | None, as_json: bool,
+             html_file: Path | None, brand_path: Path, today: datetime.datetime | None) -> None:
+    """List owner, approval, review dates, editions and issued versions of every leaflet.
+
+    Exit status 1 when any review is overdue (or a source or record cannot be read), so a
+    scheduled job can tell someone.
+    """
+    from leafpress.build.builder import DEFAULT_SOURCES
+    from leafpress.catalogue.register import render_page
+    from leafpress.control.register import human_lines, read_register, to_csv, to_json
+    from leafpress.files import atomic_write
+
+    brand = _brand(brand_path)
+    found = read_register(list(sources) or list(DEFAULT_SOURCES), brand,
+                          today.date() if today else datetime.date.today())
+    for problem in found.problems:
+        _print(problem)
+    try:
+        if csv_file:
+            atomic_write(csv_file, to_csv(found))
+        if html_file:
+            atomic_write(html_file, render_page(found, brand, html_file.parent).encode("utf-8"))
+    except OSError as exc:
+        _print(error("write", Path(exc.filename or csv_file or html_file), 0,
+                     f"cannot write: {exc.strerror or exc}"))
+        raise SystemExit(1) from None
+    if as_json:
+        click.echo(to_json(found))
+    else:
+        for line in human_lines(found):
+            click.echo(line)
+    if found.overdue or found.problems:
+        raise SystemExit(1)
+
+
+@main.command()
 @click.argument("title")
 @click.option("--slug", help="File name without .md [default: from the title].")
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=Path("leaflets"),

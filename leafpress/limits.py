@@ -24,3 +24,9 @@ MAX_LEAFLET_IMAGE_BYTES = 50 * 1024**2
 IMAGE_CACHE_BYTES = 64 * 1024**2
 MAX_URL_LENGTH = 200  # characters of `url`: more makes a QR code too dense to scan at 34 mm
 MAX_WARNINGS = 20  # shown per leaflet and output; the rest are counted in one line
+# The smallest type a patient must read, per format (RNIB Clear Print: 12pt; large print 16pt;
+# the booklet's own floor), and the width of each format's text column (its CSS @page side
+# margins taken from the paper): `check` scales an SVG's text by these to warn when it
+# would print too small. tests/test_layout.py measures both in the built PDFs.
+MIN_TEXT_PT = {"a4": 12.0, "large-print": 16.0, "booklet": 11.0}
+TEXT_WIDTH_MM = {"a4": 210 - 2 * 34, "large-print": 210 - 2 * 16, "booklet": 148 - 2 * 12}

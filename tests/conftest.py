@@ -20,6 +20,8 @@ from leafpress.model.brand import load_brand
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "leaflets"
 CASES = Path(__file__).resolve().parent / "cases"
+# What a local build of the samples leaves beside them (document control): never copied.
+NOT_SOURCES = shutil.ignore_patterns("archive", "issued-versions.csv")
 # Debian's Chromium, driven by Playwright (whose own browser download cannot work offline).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,6 +31,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def brand():
     return load_brand(ROOT / "styles" / "brand.toml")
+
+
+def copy_samples(folder: Path) -> Path:
+    """The samples copied to folder/leaflets: a build records issued versions and archives PDFs
+    beside its sources, which must not be the repository's."""
+    shutil.copytree(SAMPLES, folder / "leaflets", ignore=NOT_SOURCES, dirs_exist_ok=True)
+    return folder / "leaflets"
 
 
 def shared_folder(tmp_path_factory, name: str, make) -> Path:
@@ -55,7 +64,7 @@ def shared_folder(tmp_path_factory, name: str, make) -> Path:
 def built_samples(tmp_path_factory, brand):
     """Every sample built as A4, with its catalogue, once per test run; the output folder."""
     def make(out: Path) -> None:
-        result = build([SAMPLES], out, brand, jobs=2)
+        result = build([copy_samples(out.parent / f"{out.name}-sources")], out, brand, jobs=2)
         assert result.ok, [str(d) for d in result.diagnostics]
 
     return shared_folder(tmp_path_factory, "dist", make)
@@ -65,8 +74,8 @@ def built_samples(tmp_path_factory, brand):
 def sample_formats(tmp_path_factory, brand):
     """Every sample built as large print and as a booklet, once per test run; the folder."""
     def make(out: Path) -> None:
-        result = build([SAMPLES], out, brand, formats=("large-print", "booklet"), jobs=2,
-                       catalogue=False)
+        result = build([copy_samples(out.parent / f"{out.name}-sources")], out, brand,
+                       formats=("large-print", "booklet"), jobs=2, catalogue=False)
         assert result.ok, [str(d) for d in result.diagnostics]
 
     return shared_folder(tmp_path_factory, "formats", make)

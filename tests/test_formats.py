@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
@@ -305,11 +306,16 @@ class _Groups(HTMLParser):
 def printed_pages(path: Path, fmt: str) -> list[str]:
     """Text of every printed page (each half of a booklet sheet side), without list bullets."""
     reader = pypdf.PdfReader(path)
+    # -raw: in drawing order, so a table cell's wrapped lines stay together (reading order
+    # interleaves a two-line cell with its one-line neighbour).
     if fmt != "booklet":
-        texts = [pdf_text(path, n) for n in range(1, len(reader.pages) + 1)]
+        texts = [subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-f", str(n), "-l", str(n),
+                                 str(path), "-"], check=True, capture_output=True,
+                                text=True).stdout
+                 for n in range(1, len(reader.pages) + 1)]
     else:
         texts = [subprocess.run(
-                    ["pdftotext", "-enc", "UTF-8", "-f", str(side), "-l", str(side), "-x", str(x),
+                    ["pdftotext", "-raw", "-enc", "UTF-8", "-f", str(side), "-l", str(side), "-x", str(x),
                      "-y", "0", "-W", str(int(A4_LANDSCAPE[0] / 2)), "-H", "600", str(path), "-"],
                     check=True, capture_output=True, text=True).stdout
                  for side in range(1, len(reader.pages) + 1) for x in (0, int(A4_LANDSCAPE[0] / 2))]
@@ -337,8 +343,13 @@ def test_callouts_and_table_rows_are_never_split(built_samples, formats, fmt):
 # ---- QR code ----
 
 def qr_page(path: Path, fmt: str) -> int:
-    """The page (or sheet side) that carries the back matter: the last page, or the first sheet."""
-    return 1 if fmt == "booklet" else len(pypdf.PdfReader(path).pages)
+    """The page (or sheet side) that carries the QR code: the first sheet of a booklet (its
+    back cover), else the page that says "Scan to read" (the back matter may break)."""
+    if fmt == "booklet":
+        return 1
+    pages = len(pypdf.PdfReader(path).pages)
+    return next(n for n in range(pages, 0, -1)
+                if "Scan to read this leaflet online" in pdf_text(path, n))
 
 
 @pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
@@ -392,8 +403,11 @@ def test_metadata_and_language_are_kept(formats, fmt):
     item, _ = leaflet(LONG)
     reader = pypdf.PdfReader(formats / f"{LONG}-{fmt}.pdf")
     meta = reader.metadata
-    assert (meta.title, meta.author, meta.subject) == (item["title"], item["author"],
-                                                       item["summary"])
+    if fmt == "booklet":  # the print-only edition says so, and names the accessible one
+        assert (meta.title, meta.author) == (f"{item['title']} (booklet for printing)", item["author"])
+        assert meta.subject.startswith("Print-only edition") and f"{LONG}.pdf" in meta.subject
+    else:
+        assert (meta.title, meta.author, meta.subject) == (item["title"], item["author"], item["summary"])
     assert meta["/Keywords"] == ", ".join(item["tags"])
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
@@ -418,8 +432,11 @@ def test_booklet_asks_the_printer_for_short_edge_duplex_at_actual_size(formats):
 
 
 def test_every_format_rebuilds_byte_identical(formats, brand, tmp_path):
-    result = build([SAMPLES / f"{LONG}.md"], tmp_path, brand, formats=("large-print", "booklet"), jobs=1)
+    source = tmp_path / "src" / f"{LONG}.md"  # a copy: a build archives beside its sources
+    source.parent.mkdir()
+    shutil.copy(SAMPLES / f"{LONG}.md", source)
+    result = build([source], tmp_path / "out", brand, formats=("large-print", "booklet"), jobs=1)
     assert result.ok
     for fmt in ("large-print", "booklet"):
         name = f"{LONG}-{fmt}.pdf"
-        assert (tmp_path / name).read_bytes() == (formats / name).read_bytes()
+        assert (tmp_path / "out" / name).read_bytes() == (formats / name).read_bytes()

@@ -352,7 +352,7 @@ def test_the_samples_in_every_format_carry_no_local_path_or_active_content(
         tmp_path, built_samples, sample_formats):
     # The real leaflets too: their pictures, QR codes and the booklet's imposition.
     written = sorted([*built_samples.glob("*.pdf"), *sample_formats.glob("*.pdf")])
-    assert len(written) == 3 * len(list(SAMPLES.glob("*.md")))
+    assert len(written) == 3 * len(list(SAMPLES.rglob("*.md")))  # editions too
     home = os.path.expanduser("~")
     secrets = [str(ROOT), str(built_samples), str(sample_formats), f"{home}/", "/tmp/", "file:",
                f"pytest-of-{getpass.getuser()}"]

@@ -20,7 +20,8 @@ from .conftest import ROOT, normalise, pdf_text, write_leaflet
 
 MANIFEST = ".leafpress-manifest.json"  # the file name is a contract: not read from the code
 
-FRONT = "title: {title}\nreference: T-{n}\nversion: '1.0'\nreviewed: 2026-10-01"
+# No version: these leaflets are edited in place, which an issued version refuses (test_control).
+FRONT = "title: {title}\nreference: T-{n}\nreviewed: 2026-10-01"
 
 
 @pytest.fixture
@@ -134,7 +135,8 @@ def test_a_deleted_or_altered_output_is_rebuilt(site):
 
 EDITS = {
     "brand": ("styles/brand.toml", 'primary = "#00677f"', 'primary = "#005a70"'),
-    "template": ("templates/leaflet.html.j2", "<main>", "<main data-edited>"),
+    "template": ("templates/leaflet.html.j2", "<header class=\"masthead\">",
+                 "<header class=\"masthead\" data-edited>"),
     "stylesheet": ("styles/leaflet.css", "line-height: 1.5;", "line-height: 1.55;"),
     "font folder": ("styles/fonts/OFL.txt", "Copyright", "Copyright (edited)"),
 }

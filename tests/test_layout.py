@@ -1,72 +1,110 @@
-"""The package layout is the architecture: imports between its parts go one way only."""
+"""The printed page as RNIB Clear Print asks for it, measured in the built PDFs: the A4
+measure, the smallest type, headings kept with their text, and the paper used."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
+import statistics
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
 
-PACKAGE = Path(__file__).resolve().parent.parent / "leafpress"
+import pytest
 
+from leafpress.build.builder import build
 
-def _imports() -> dict[str, set[str]]:
-    """Every leafpress module's name -> the modules it imports (at any depth in its code)."""
-    found: dict[str, set[str]] = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                assert node.level == 0, f"{path}: relative import (use leafpress.<part>.<module>)"
-                names.add(node.module)
-                names.update(f"{node.module}.{alias.name}" for alias in node.names)
-        found[module] = names
-    return found
+from .conftest import ROOT, SAMPLES
+from .pdfcheck import Structure, kids
+
+sys.path.insert(0, str(ROOT / "bench"))
+from layout import full_lines  # noqa: E402  (bench/layout.py: the README's measurements)
+
+STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
+MM = 72 / 25.4
+# The paper the shipped samples used before this layout (README, "Paper"): A4 29 pages,
+# large print 40, booklets 12 sheets. Each must not grow back.
+PAPER = {"a4": 28, "large-print": 39, "booklet sheets": 11}
 
 
-def _part(module: str) -> str:
-    """The pipeline part a module belongs to: 'leafpress.render.pdf' -> 'render'."""
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 else "leafpress"
+@pytest.fixture(scope="module")
+def out(tmp_path_factory, brand):
+    folder = tmp_path_factory.mktemp("layout")
+    result = build([SAMPLES], folder, brand, formats=("a4", "large-print", "booklet"), jobs=2)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return folder
 
 
-def test_the_parts_import_each_other_in_one_direction_only():
-    modules = _imports()
-    edges: dict[str, set[str]] = {}
-    for module, names in modules.items():
-        for name in names:
-            if name.startswith("leafpress.") and _part(name) != _part(module):
-                edges.setdefault(_part(module), set()).add(_part(name))
-
-    def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
-                   for nxt in edges.get(start, ()))
-
-    assert {"build", "formats", "render"} <= set(edges)  # the edges were read at all
-    cycles = sorted(part for part in edges if reaches(part, part, set()))
-    assert cycles == [], {part: sorted(edges[part]) for part in cycles}
+@pytest.mark.parametrize("stem", STEMS)
+def test_a4_lines_are_60_to_70_characters(out, stem):
+    """Full lines (those that wrap at the right edge), as pdftotext reads them."""
+    counts = [n for n in full_lines(out / f"{stem}.pdf") if n >= 40]
+    assert len(counts) >= 15
+    assert 60 <= statistics.median(counts) <= 70, sorted(counts)
+    assert sum(n <= 71 for n in counts) >= 0.85 * len(counts), sorted(counts)
+    assert max(counts) <= 75
 
 
-def test_check_never_reaches_the_renderer_and_nothing_imports_the_cli():
-    modules = _imports()
-    assert len([m for m in modules if _part(m) == "check"]) >= 5  # or the loop checks nothing
-    for module, names in modules.items():
-        if _part(module) == "check":
-            banned = {n for n in names if n.split(".")[0] == "weasyprint"
-                      or _part(n) in ("render", "formats", "build", "catalogue")
-                      and n.startswith("leafpress.")}
-            assert not banned, f"{module} imports {sorted(banned)}"
-        if module != "leafpress.cli":
-            assert not any(n.startswith("leafpress.cli") for n in names), module
+@pytest.mark.parametrize("fmt, suffix, smallest", [("a4", "", 12.0),
+                                                   ("large-print", "-large-print", 16.0)])
+@pytest.mark.parametrize("stem", STEMS)
+def test_nothing_a_patient_reads_is_below_the_minimum(out, stem, fmt, suffix, smallest):
+    structure = Structure(out / f"{stem}{suffix}.pdf")
+    sizes = [s for page in structure.text_sizes(artifacts=False).values() for s in page]
+    assert sizes and min(sizes) >= smallest - 0.01, sorted(set(sizes))[:5]
+    if fmt == "large-print":  # everything, the running footer too
+        footer = [s for page in structure.text_sizes(artifacts=True).values() for s in page]
+        assert footer and min(footer) >= smallest - 0.01
+    structure.close()
 
 
-def test_the_model_imports_only_the_shared_top_level_modules():
-    modules = _imports()
-    assert {"leafpress.model.brand", "leafpress.model.leaflet"} <= set(modules)
-    for module, names in modules.items():
-        if _part(module) == "model":
-            ours = {n for n in names if n.startswith("leafpress.")}
-            assert all(_part(n) in ("model", "errors", "files", "limits", "suggest") for n in ours), \
-                (module, sorted(ours))
+@pytest.mark.parametrize("suffix", ["", "-large-print"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_a_heading_never_ends_a_page(out, stem, suffix):
+    """The last thing tagged on each page but the last is not a heading."""
+    structure = Structure(out / f"{stem}{suffix}.pdf")
+    last: dict[int, str] = {}
+    for element in structure.elements():
+        for kid in kids(element):
+            if isinstance(kid, int):
+                page = structure.page_of(element)
+                heading = next((str(a.S) for a in _ancestors(element)
+                                if str(a.get("/S")) in {f"/H{i}" for i in range(1, 7)}), "")
+                last[page] = heading
+    pages = len(structure.pdf.pages)
+    assert [page for page, heading in last.items() if heading and page < pages - 1] == []
+    structure.close()
+
+
+def _ancestors(element):
+    while element is not None and element.get("/Type") == "/StructElem":
+        yield element
+        element = element.get("/P")
+
+
+@pytest.mark.parametrize("name", ["", "-large-print", "-booklet"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_text_is_clipped_or_off_the_page(out, stem, name):
+    """Every word lies on the paper, at least 5 mm in from each edge (office printers)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(out / f"{stem}{name}.pdf"), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    ns = "{http://www.w3.org/1999/xhtml}"
+    for page in ET.fromstring(xml).iter(f"{ns}page"):
+        width, height = float(page.get("width")), float(page.get("height"))
+        for word in page.iter(f"{ns}word"):
+            box = [float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            assert box[0] >= 5 * MM and box[2] <= width - 5 * MM, word.text
+            assert box[1] >= 5 * MM and box[3] <= height - 5 * MM, word.text
+
+
+def test_paper_stays_within_the_targets(out):
+    used = {"a4": 0, "large-print": 0, "booklet sheets": 0}
+    for stem in STEMS:
+        used["a4"] += _pages(out / f"{stem}.pdf")
+        used["large-print"] += _pages(out / f"{stem}-large-print.pdf")
+        used["booklet sheets"] += _pages(out / f"{stem}-booklet.pdf") // 2  # two sides a sheet
+    assert all(used[k] <= PAPER[k] for k in PAPER), used
+
+
+def _pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    return int(info.split("Pages:")[1].split()[0])

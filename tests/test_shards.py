@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import subprocess
 import sys
@@ -70,6 +71,9 @@ def test_concurrent_shard_processes_share_one_folder(project):
     for process, (_, stderr) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, stderr
         assert "Traceback" not in stderr
+    # All three wrote the one record of issued versions beside the sources: no row was lost.
+    with open(project / "leaflets" / "issued-versions.csv", encoding="utf-8", newline="") as handle:
+        assert sorted(row["leaflet"] for row in csv.DictReader(handle)) == stems
 
     # Each shard built exactly its own slice and recorded it in its own manifest.
     owned = {}
@@ -90,7 +94,7 @@ def test_concurrent_shard_processes_share_one_folder(project):
     assert not (out / MANIFEST).exists()
 
     # The shards' manifests together say everything is up to date: a full build renders
-    # nothing and only adds the catalogue, which shards leave to it.
+    # nothing and only adds the catalogue and register, which shards leave to it.
     assert not (out / "index.html").exists()
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "build", "-o", str(out)],
@@ -99,8 +103,8 @@ def test_concurrent_shard_processes_share_one_folder(project):
     assert "0 built, 9 up to date, 0 failed" in done.stdout
     after = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     assert {name: after[name] for name in before} == before
-    assert sorted(set(after) - set(before)) == ["index.html", "search-index.js", "search-text.js",
-                                                "thumbs"]
+    assert sorted(set(after) - set(before)) == ["index.html", "register.html", "search-index.js",
+                                                "search-text.js", "thumbs"]
 
 
 def test_a_shard_only_reports_problems_in_its_own_slice(project, monkeypatch):

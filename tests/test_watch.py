@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, write_leaflet
 
-GOOD = "title: First title\nreference: W-1\nversion: '1.0'"
+GOOD = "title: First title\nreference: W-1\nauthor: W. Example"  # no version: edited in place
 
 
 def free_port() -> int:

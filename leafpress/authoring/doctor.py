@@ -80,6 +80,22 @@ def check_fonts(brand: Brand) -> Finding:
     return Finding(OK, "Fonts", f"{len(names)} bundled font file(s) found")
 
 
+def check_braille(brand: Brand) -> Finding:
+    """liblouis and its UEB table, for the braille file (an error only if the brand makes it)."""
+    from leafpress.formats.brf import TABLES, load_louis
+
+    louis = load_louis(required=False)
+    try:
+        if louis is None:
+            raise RuntimeError("liblouis is not installed")
+        louis.checkTable([TABLES["en"]])
+    except Exception as exc:  # noqa: BLE001 - liblouis raises its own RuntimeError
+        status = FAIL if "brf" in brand.formats else WARN
+        return Finding(status, "Braille", f"cannot make braille files: {exc}",
+                       "run: bash scripts/setup.sh (python3-louis and liblouis-data)")
+    return Finding(OK, "Braille", f"liblouis {louis.version()} with {TABLES['en']}")
+
+
 def check_output(out: Path) -> Finding:
     """The output folder must exist (or be creatable) and accept a file."""
     try:
@@ -114,6 +130,7 @@ def diagnose(brand_path: Path, out: Path) -> list[Finding]:
     else:
         findings.append(brand_rules(brand))
         findings.append(check_fonts(brand))
+        findings.append(check_braille(brand))
     findings.append(check_output(out))
     return findings
 

@@ -18,19 +18,32 @@ STATE_PATH = "/__leafpress__/state"
 SCRIPT_PATH = "/__leafpress__/reload.js"
 
 # Polls the build state; reloads when a build finishes, shows the last build's problems.
+# The panel is fixed to the foot of the window, so the page keeps that much room below its
+# content and scrolls focus clear of it (scroll-padding): it never covers a focused link
+# (WCAG 2.2, 2.4.11). It is a polite live region rewritten only when the problems change,
+# so a screen reader announces each new set once, not on every poll.
 RELOAD_JS = """\
 (function () {
-  var seen = null;
+  var seen = null, shown = "[]";
+  function room(height) {
+    document.documentElement.style.scrollPaddingBottom = height ? height + 16 + "px" : "";
+    document.body.style.paddingBottom = height ? height + "px" : "";
+  }
   function show(problems) {
     var box = document.getElementById("leafpress-problems");
-    if (!problems.length) { if (box) box.remove(); return; }
+    var text = JSON.stringify(problems);
+    if (text === shown && (box || !problems.length)) return;
+    shown = text;
+    if (!problems.length) { if (box) box.remove(); room(0); return; }
     if (!box) {
       box = document.createElement("section");
       box.id = "leafpress-problems";
-      box.setAttribute("role", "alert");
+      box.setAttribute("role", "status");
+      box.setAttribute("aria-live", "polite");
+      box.setAttribute("aria-label", "Problems in the last build");
       box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;" +
         "background:#fdf1f1;color:#1a1a1a;border-top:4px solid #a4161a;padding:12px 16px;" +
-        "font:15px/1.4 monospace;z-index:9999";
+        "font:15px/1.4 monospace;z-index:9999;box-sizing:border-box";
       document.body.appendChild(box);
     }
     box.textContent = "";
@@ -42,7 +55,12 @@ RELOAD_JS = """\
       row.textContent = line;
       box.appendChild(row);
     });
+    room(box.offsetHeight);
   }
+  window.addEventListener("resize", function () {
+    var box = document.getElementById("leafpress-problems");
+    room(box ? box.offsetHeight : 0);
+  });
   function poll() {
     fetch("%(state)s", {cache: "no-store"}).then(function (r) { return r.json(); })
       .then(function (state) {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 import unicodedata
 from pathlib import Path
 
 from leafpress.model.brand import Brand
+from leafpress.model.dates import add_months
 from leafpress.errors import ConfigError, LeafletError
 from leafpress.model.source import read_source
 
@@ -20,13 +20,6 @@ def slugify(title: str) -> str:
     """'Hip & knee: what next?' -> 'hip-knee-what-next' (ASCII, lower case, hyphens)."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month, months later (clamped to that month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_reference(folder: Path) -> str:
@@ -54,6 +47,20 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# Placeholders for the document-control keys a brand may require of a draft already; who
+# approved it, and when, are written when it is approved (a draft need not carry them).
+_GOVERNANCE_PLACEHOLDERS = {
+    "owner": '"The clinician or team responsible for this leaflet"',
+    "changes": '"First version."',
+}
+
+
+def _governance(brand: Brand) -> str:
+    """Lines for the governance keys the brand requires that a new draft can already carry."""
+    return "".join(f"{key}: {_GOVERNANCE_PLACEHOLDERS[key]}\n" for key in brand.governance.required
+                   if key in _GOVERNANCE_PLACEHOLDERS)
+
+
 def skeleton(title: str, slug: str, brand: Brand, reference: str, today: datetime.date) -> str:
     """The text of a new leaflet: every front-matter field, then the recommended sections."""
     due = add_months(today, brand.review_interval_months)
@@ -66,7 +73,8 @@ reviewed: {today.isoformat()}
 review_due: {due.isoformat()}
 reference: {reference}
 version: "1.0"
-lang: {brand.lang}
+status: draft
+{_governance(brand)}lang: {brand.lang}
 url: {website}/leaflets/{slug}
 tags: [procedure]
 ---

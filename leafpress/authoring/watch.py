@@ -12,6 +12,8 @@ import click
 from leafpress import formats as registry
 from leafpress.model.brand import load_brand
 from leafpress.errors import ConfigError, Diagnostic, display_path
+from leafpress.control.archive import ARCHIVE
+from leafpress.control.record import RECORD_NAME
 from leafpress.files import PARTIAL_SUFFIX
 from leafpress.authoring.preview import BuildState, PreviewServer
 
@@ -34,8 +36,10 @@ def _ignore(out: Path) -> Callable[[object, str], bool]:
 
     def keep(change: object, path: str) -> bool:
         name = Path(path).name
+        # The build's own writes beside the sources (record, archive) are not edits.
+        ours = name == RECORD_NAME or ARCHIVE in Path(path).parts[:-1]
         return not (Path(path).is_relative_to(out) or name.endswith(PARTIAL_SUFFIX)
-                    or name.startswith(".") or name.endswith("~"))
+                    or name.startswith(".") or name.endswith("~") or ours)
 
     return keep
 

@@ -17,13 +17,17 @@ from leafpress.build.manifest import Entry, Manifest, environment_key, leaflet_k
 from leafpress.build.progress import Progress
 from leafpress.build.shards import in_shard
 from leafpress.build.workers import Outcome, run_jobs
+from leafpress.check.languages import language_problems
 from leafpress.check.review import build_review
-from leafpress.errors import ERROR, ConfigError, Diagnostic, LeafletError, error, warning
-from leafpress.files import atomic_write, remove_partials
+from leafpress.check.staleness import build_staleness
+from leafpress.control.issuing import Issuing
+from leafpress.errors import ERROR, INFO, ConfigError, Diagnostic, LeafletError, error, warning
+from leafpress.files import atomic_write, remove_partials, write_if_changed
 from leafpress.formats.base import Format, Output
 from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
-from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
+from leafpress.model.editions import link_editions
+from leafpress.model.leaflet import WITHDRAWN, Leaflet, leaflet_from_source, url_findings
 from leafpress.model.source import discover, read_source
 
 if TYPE_CHECKING:
@@ -58,9 +62,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        """Every leaflet built and the catalogue written without an error."""
-        return not self.failed and not any(
-            d.severity == ERROR for d in (self.catalogue.diagnostics if self.catalogue else []))
+        """Every leaflet built; the record, archive and catalogue written without an error."""
+        return not self.failed and not any(d.severity == ERROR for d in self.diagnostics)
 
     def summary(self, seconds: float | None = None) -> str:
         """The closing line `build` and `watch` print: '1 built, 99 up to date, 0 failed'."""
@@ -87,28 +90,35 @@ def default_jobs() -> int:
 
 def load(paths: list[Path], brand: Brand,
          strict: bool = False) -> tuple[list[Leaflet], list[Diagnostic]]:
-    """Read and validate every source before anything is written (overdue: warn, or refuse
-    with strict)."""
-    leaflets: list[Leaflet] = []
+    """Read and validate every source before anything is written, and link editions to their
+    masters (overdue or stale: warn, or refuse with strict)."""
+    parsed: list[Leaflet] = []
     problems: list[Diagnostic] = []
-    by_stem: dict[str, list[Path]] = {}
     for path in paths:
-        by_stem.setdefault(path.stem, []).append(path)
-    for path in paths:
-        if len(by_stem[path.stem]) > 1:
-            others = ", ".join(str(p) for p in by_stem[path.stem] if p != path)
-            problems.append(error("duplicate-stem", path, 0,
-                                  f"another source also makes {path.stem}.pdf: {others}"))
-            continue
         try:
-            leaflet = leaflet_from_source(read_source(path), brand)
+            parsed.append(leaflet_from_source(read_source(path), brand))
         except LeafletError as exc:
             problems.extend(exc.diagnostics)
+    linked, edition_problems = link_editions(parsed)
+    problems += edition_problems + language_problems(linked, brand)
+    refused = {d.path for d in problems if d.severity == ERROR}
+    # Two sources that would write the same files: neither is built.
+    by_stem: dict[str, list[Path]] = {}
+    for leaflet in linked:
+        by_stem.setdefault(leaflet.stem, []).append(leaflet.path)
+    leaflets: list[Leaflet] = []
+    for leaflet in linked:
+        if len(by_stem[leaflet.stem]) > 1:
+            others = ", ".join(str(p) for p in by_stem[leaflet.stem] if p != leaflet.path)
+            problems.append(error("duplicate-stem", leaflet.path, 0,
+                                  f"another source also makes {leaflet.stem}.pdf: {others}"))
             continue
-        overdue = build_review(leaflet, datetime.date.today(), strict)
-        problems.extend([overdue] if overdue else [])
-        problems.extend(url_findings(leaflet))
-        if not overdue or overdue.severity != ERROR:
+        if leaflet.path in refused:
+            continue
+        found = [d for d in [build_review(leaflet, datetime.date.today(), strict)] if d]
+        found += build_staleness(leaflet, strict) if leaflet.is_edition else []
+        problems.extend(found + url_findings(leaflet))
+        if not any(d.severity == ERROR for d in found):
             leaflets.append(leaflet)
     return leaflets, problems
 
@@ -191,6 +201,7 @@ class _Build:
         self.report, self.progress = report, progress
         self.result = BuildResult()
         self.thumbnails: dict[Path, bytes] = {}
+        self.issuing = Issuing(brand, datetime.date.today())
 
     def note(self, diagnostic: Diagnostic) -> None:
         self.result.diagnostics.append(diagnostic)
@@ -216,8 +227,29 @@ class _Build:
                 self.fail(problem.path, problem)
             else:
                 self.note(problem)
-        self.result.leaflets = leaflets
-        return leaflets
+        self.result.leaflets = leaflets  # withdrawn ones too: the catalogue must drop them
+        return [leaflet for leaflet in leaflets if self.admit(leaflet)]
+
+    def admit(self, leaflet: Leaflet) -> bool:
+        """Whether a leaflet is built: not withdrawn, and its text is what its version issued."""
+        refused = self.issuing.admit(leaflet)
+        if refused is not None:
+            self.fail(leaflet.path, *refused)
+            return False
+        return leaflet.status != WITHDRAWN
+
+    def withdraw(self, manifest: Manifest) -> None:
+        """A withdrawn leaflet's files leave the output folder (its archive stays)."""
+        for leaflet in self.result.leaflets:
+            if leaflet.status != WITHDRAWN:
+                continue
+            source = leaflet.path.resolve()
+            for fmt in registry.REGISTRY.values():
+                target = self.out / fmt.output_name(leaflet.stem)
+                # Only a file this tool built from that very source is ours to remove.
+                if any(Path(entry.source).resolve() == source
+                       for entry in manifest.known.get(target.name, [])):
+                    target.unlink(missing_ok=True)
 
     def plan(self, leaflets: list[Leaflet], chosen: tuple[str, ...],
              manifest: Manifest) -> list[Job]:
@@ -228,20 +260,36 @@ class _Build:
         for leaflet in leaflets:
             for name in chosen:
                 fmt = registry.get(name)
+                if reason := fmt.skip_reason(leaflet):
+                    self.note(Diagnostic(INFO, "skipped", leaflet.path, 0, reason))
+                    continue
+                # Editions are listed on their master's card: no picture of their own.
                 job = Job(leaflet, name, self.out / fmt.output_name(leaflet.stem),
-                          leaflet_key(environment, leaflet, fmt, self.brand), name == picture)
+                          leaflet_key(environment, leaflet, fmt, self.brand),
+                          name == picture and not leaflet.is_edition)
                 entry = None if self.force else manifest.current(job.target, job.key,
                                                                  leaflet.path.parent)
                 # Under --strict an output built with warnings must be re-checked (and refused).
                 if entry and not (self.strict and entry.warnings):
                     self.warn(leaflet, capped(list(entry.warnings)))
-                    self.result.up_to_date.append(job.target)
+                    if self.issue(job, job.target):  # an older build's file, not yet archived
+                        self.result.up_to_date.append(job.target)
                 else:
                     work.append(job)
         # Only our own targets' temp files: another shard may be writing into this folder now.
         names = [job.target.name for job in work] + [p.name for p in self.result.up_to_date]
         remove_partials(self.out, [*names, manifest.own_name])
         return work
+
+    def issue(self, job: Job, data: bytes | Path) -> bool:
+        """Archive and record an approved version's first output; False if that failed."""
+        problems = self.issuing.issue(job.leaflet, job.fmt, data)
+        if any(problem.severity == ERROR for problem in problems):
+            self.fail(job.leaflet.path, *problems)
+            return False
+        for problem in problems:
+            self.note(problem)
+        return True
 
     def warn(self, leaflet: Leaflet, messages: Iterable[str]) -> None:
         """Warnings about one output (already capped), each at the line it names."""
@@ -279,9 +327,13 @@ class _Build:
                                     f"not written ({job.target.name}): warnings with --strict"),
                       target=job.target)
             return
+        if not self.issue(job, output.data):  # archived before a patient can be given it
+            self.progress.advance(job.target, False)
+            return
         try:
             for name, data in output.extras.items():
-                atomic_write(self.out / name, data)
+                # Shared by name and content (a logo, an image two pages show): write once.
+                write_if_changed(self.out / name, data)
             atomic_write(job.target, output.data)
         except OSError as exc:
             self.fail(source, error("write", source, 0,
@@ -291,13 +343,17 @@ class _Build:
         manifest.record(job.target, Entry(
             source=source.as_posix(), format=job.fmt, key=job.key,
             pdf=hashlib.sha256(output.data).hexdigest(), warnings=tuple(output.warnings),
-            dependencies=output.dependencies))
+            dependencies=output.dependencies,
+            extras={name: hashlib.sha256(data).hexdigest() for name, data in output.extras.items()}))
         self.result.written.append(job.target)
         if output.thumbnail:
             self.thumbnails[job.target] = output.thumbnail
         self.progress.advance(job.target, True)
 
     def record(self, manifest: Manifest) -> None:
+        """Save what this build issued (beside the sources) and built (in the manifest)."""
+        for problem in self.issuing.save():
+            self.note(problem)
         if not self.result.written:
             return
         try:
@@ -313,6 +369,14 @@ class _Build:
             self.out, self.result.leaflets, self.brand, rebuilt=self.result.written,
             failed=self.result.failed, thumbnails=self.thumbnails)
         for problem in self.result.catalogue.diagnostics:
+            self.note(problem)
+
+    def write_register(self) -> None:
+        """register.html beside the catalogue: owners, approvals, reviews, issued versions."""
+        from leafpress.catalogue.register import write_page
+
+        for problem in write_page(self.out, self.result.leaflets, self.brand,
+                                  self.issuing.today, self.issuing.records):
             self.note(problem)
 
 
@@ -331,9 +395,11 @@ def build(
     progress: Progress | None = None,
     limits: Limits = Limits(),
 ) -> BuildResult:
-    """Build every source in every format into out, then its catalogue page.
+    """Build every source in every format into out, then its catalogue and register pages.
 
-    A bad leaflet never stops the rest. Outputs whose inputs are unchanged since the manifest
+    The first build of an approved version archives its outputs and records it beside the
+    sources; an issued version whose text changed is refused; a withdrawn leaflet's outputs
+    leave out. A bad leaflet never stops the rest. Outputs whose inputs are unchanged since the manifest
     recorded them are left alone (unless force); with shard=(K, N) only the K-th of N stable
     slices of the sources is built. Each output renders in a worker process within `limits`.
     """
@@ -348,10 +414,12 @@ def build(
     manifest = Manifest.load(out, shard)
     for problem in manifest.problems:
         run.note(problem)
+    run.withdraw(manifest)
     work = run.plan(leaflets, formats, manifest)
     for outcome in run.render(work, jobs, limits):
         run.accept(outcome, manifest)
     run.record(manifest)
     if catalogue:
         run.write_catalogue(formats)
+        run.write_register()
     return run.result

@@ -110,6 +110,11 @@ def leaflet_key(environment: str, leaflet: Leaflet, fmt: Format, brand: Brand) -
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """A recorded name stays within the output folder (a manifest is a file anyone can edit)."""
+    return not Path(name).is_absolute() and ".." not in Path(name).parts
+
+
 @dataclass(frozen=True)
 class Entry:
     """One output as last built: from which inputs (key and the files the renderer read,
@@ -121,6 +126,15 @@ class Entry:
     pdf: str
     warnings: tuple[str, ...] = ()
     dependencies: dict[str, str] = field(default_factory=dict)  # name in the leaflet's folder
+    extras: dict[str, str] = field(default_factory=dict)  # files written beside it (a page's images)
+
+
+def _hashes(raw: dict, key: str) -> dict[str, str]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError(f"an entry's {key} are not names and hashes")
+    return value
 
 
 def _entry(raw: object) -> Entry:
@@ -132,11 +146,8 @@ def _entry(raw: object) -> Entry:
     warnings = raw.get("warnings", [])
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise ValueError("an entry's warnings are not a list of text")
-    dependencies = raw.get("dependencies", {})
-    if not isinstance(dependencies, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in dependencies.items()):
-        raise ValueError("an entry's dependencies are not names and hashes")
-    return Entry(**values, warnings=tuple(warnings), dependencies=dependencies)
+    return Entry(**values, warnings=tuple(warnings), dependencies=_hashes(raw, "dependencies"),
+                 extras=_hashes(raw, "extras"))
 
 
 def read_entries(path: Path) -> dict[str, Entry]:
@@ -207,15 +218,18 @@ class Manifest:
         return manifest
 
     def current(self, target: Path, key: str, folder: Path) -> Entry | None:
-        """The entry saying target is up to date for key, if the output on disk matches it
-        and every file it read from the leaflet's folder still has the bytes it read."""
+        """The entry saying target is up to date for key, if the output on disk matches it,
+        every file it read from the leaflet's folder still has the bytes it read, and every
+        file it wrote beside itself is still there as written."""
         candidates = [e for e in self.known.get(target.name, []) if e.key == key]
         if not candidates:
             return None
         actual = file_digest(target, MAX_OUTPUT_BYTES)
         for entry in candidates:
             if entry.pdf == actual and all(file_digest(folder / name) == digest
-                                           for name, digest in entry.dependencies.items()):
+                                           for name, digest in entry.dependencies.items()) \
+                    and all(_inside(self.folder, name) and file_digest(self.folder / name) == digest
+                            for name, digest in entry.extras.items()):
                 return entry
         return None
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
 import io
 import json
 import logging
@@ -24,11 +22,15 @@ from leafpress.catalogue import search
 from leafpress.catalogue.search import fold
 from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
+from leafpress.control.archive import archived
+from leafpress.control.record import RECORD_NAME, RecordError, Records
 from leafpress.errors import Diagnostic, error, shown, warning
 from leafpress.files import FileRefused, atomic_write, read_regular, remove_partials, write_if_changed
 from leafpress.limits import MAX_MANIFEST_BYTES
-from leafpress.model.leaflet import FIELDS, Leaflet
-from leafpress.render.html import environment
+from leafpress.model.editions import name_of, versions_behind
+from leafpress.model.language import is_rtl
+from leafpress.model.leaflet import APPROVED, DRAFT, FIELDS, WITHDRAWN, Leaflet
+from leafpress.render.html import csp_hash, environment
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,36 @@ class FormatFile:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """A translation or Easy Read edition, listed on its master's card."""
+
+    stem: str
+    lang: str
+    name: str  # in its own language: "Polski", "العربية", "Easy Read"
+    title: str
+    easy_read: bool
+    based_on_version: str | None
+    files: tuple[FormatFile, ...]
+    out_of_date: bool  # made from an older version of the master than the master is now
+    rtl: bool
+
+    def as_data(self) -> dict:
+        """What the catalogue's script and filters read: lang, name, files, stale."""
+        return {"lang": self.lang, "name": self.name, "title": self.title,
+                "easy_read": self.easy_read, "files": [f.name for f in self.files],
+                "stale": self.out_of_date}
+
+
+@dataclass(frozen=True)
+class EarlierVersion:
+    """An issued version before the current one, with its archived files."""
+
+    version: str
+    issued: datetime.date
+    files: tuple[tuple[str, str], ...]  # (label, address relative to index.html)
+
+
+@dataclass(frozen=True)
 class Card:
     """What the catalogue shows for one leaflet: its details, files and thumbnail."""
 
@@ -88,6 +120,9 @@ class Card:
     files: tuple[FormatFile, ...]
     thumbnail: str | None
     stale: bool  # the source failed this build: the files are from an earlier one
+    editions: tuple[Edition, ...] = ()
+    status: str = APPROVED  # drafts are listed apart, never among the leaflets to print
+    earlier: tuple[EarlierVersion, ...] = ()
     lang: str = ""
     sentences: tuple[str, ...] = ()  # the body's, for search (not shown on the card)
 
@@ -96,21 +131,28 @@ class Card:
         return self.review_due is not None and self.review_due < today
 
     @property
+    def editions_data(self) -> str:
+        """The card's editions as JSON, for the page's language filter."""
+        return json.dumps([edition.as_data() for edition in self.editions], ensure_ascii=False)
+
+    @property
     def tag_keys(self) -> str:
         """The topic filter's keys for this card, as a JSON list."""
         return json.dumps(sorted({fold(tag) for tag in self.tags}))
 
-    # Language editions (issue 13) add their languages here, their files to format_names
-    # and their titles to document(): the filters and the index read only these three.
+    # The filters and the search index read only languages, format_names and document(),
+    # editions included.
     @property
     def languages(self) -> tuple[str, ...]:
-        """Every language the card offers (the language filter's keys)."""
-        return (self.lang,) if self.lang else ()
+        """Every language the card offers, its editions' too (the language filter's keys)."""
+        langs = [self.lang] if self.lang else []
+        return tuple(dict.fromkeys(langs + [edition.lang for edition in self.editions]))
 
     @property
     def format_names(self) -> tuple[str, ...]:
         """Every format the card has a file in (the format filter's keys), in registry order."""
-        present = {file.fmt for file in self.files}
+        present = {file.fmt for file in self.files} | {
+            file.fmt for edition in self.editions for file in edition.files}
         return tuple(name for name in registry.names() if name in present)
 
     def email_href(self, clinic: str) -> str:
@@ -128,7 +170,9 @@ class Card:
     def document(self) -> search.Document:
         """What search reads of this card."""
         return search.Document(
-            id=self.stem, title=self.title, editions="", topics=" ".join(self.tags),
+            id=self.stem, title=self.title,
+            editions=" ".join(part for e in self.editions for part in (e.title, e.name)),
+            topics=" ".join(self.tags),
             reference=self.reference or "", summary=self.summary or "",
             body=" ".join(self.sentences),
             sentences=self.sentences)
@@ -144,15 +188,18 @@ class CatalogueResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def csp_hash(text: str) -> str:
-    """A CSP source expression allowing exactly this inline style or script."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
 
-_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version", "lang")
+_OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version", "status", "lang")
+
+
+def _edition_well_formed(details: dict) -> bool:
+    """An edition's recorded keys (absent for a master), checked like the rest."""
+    name = details.get("name")
+    return (all(_valid(key, details.get(key)) for key in ("edition_of", "lang", "based_on_version"))
+            and _valid("version", details.get("master_version"))
+            and (name is None or isinstance(name, str) and shown(name) == name)
+            and isinstance(details.get("easy_read", False), bool))
 
 
 def plain_stem(stem: object) -> bool:
@@ -183,6 +230,7 @@ def _well_formed(stem: object, entry: object) -> bool:
             and Path(details["source"]).is_absolute() and details["source"].endswith(".md")
             and all(_valid(key, details.get(key)) for key in _OPTIONAL if key != "summary")
             and isinstance(details.get("summary"), (str, type(None)))
+            and _edition_well_formed(details)
             and isinstance(details.get("tags"), list)
             and all(isinstance(tag, str) for tag in details["tags"]))
 
@@ -208,6 +256,10 @@ def _details_of(leaflet: Leaflet) -> dict:
         "url": leaflet.url,
         "reference": leaflet.reference,
         "version": leaflet.version,
+        **({"edition_of": leaflet.edition_of, "name": name_of(leaflet),
+            "easy_read": leaflet.easy_read, "based_on_version": leaflet.based_on_version,
+            "master_version": leaflet.master_version} if leaflet.is_edition else {}),
+        "status": leaflet.status,
         "lang": leaflet.lang,
     }
 
@@ -330,6 +382,54 @@ def _copy_logo(brand: Brand, thumbs: Path) -> str:
     return f"{THUMBS}/{target.name}"
 
 
+def _editions(listed: dict[str, dict], out: Path, record: dict[str, dict], rebuilt: set[Path],
+              problems: list[Diagnostic], new_record: dict[str, dict]) -> dict[str, list[Edition]]:
+    """Each master's editions that have files, by the master's stem, in name order."""
+    found: dict[str, list[Edition]] = {}
+    for stem, details in listed.items():
+        master = details.get("edition_of")
+        if not master:
+            continue
+        files, cache = _files_of(stem, out, record.get(stem, {}).get("files", {}), rebuilt,
+                                 problems)
+        if not files:
+            continue
+        new_record[stem] = {"details": details, "files": cache}
+        lang = details.get("lang") or ""
+        found.setdefault(master, []).append(Edition(
+            stem=stem, lang=lang, name=details.get("name") or lang, title=details["title"],
+            easy_read=bool(details.get("easy_read")),
+            based_on_version=details.get("based_on_version"), files=tuple(files),
+            out_of_date=_behind(details), rtl=is_rtl(lang)))
+    for entries in found.values():
+        entries.sort(key=lambda e: (e.easy_read, fold(e.name), e.stem))
+    return found
+
+
+def _behind(details: dict) -> bool:
+    """Whether recorded details say the edition is behind its master."""
+    made, now = details.get("based_on_version"), details.get("master_version")
+    return bool(made and now and versions_behind(made, now))
+
+
+def _earlier(brand: Brand, out: Path, stem: str, details: dict,
+             records: Records) -> tuple[EarlierVersion, ...]:
+    """The archived versions other than the one listed, newest first, linked from out."""
+    source = Path(details["source"])
+    record = records.at(source.parent / RECORD_NAME)
+    if isinstance(record, RecordError):  # build has said so, and refused the folder's leaflets
+        return ()
+    versions: dict[str, EarlierVersion] = {}
+    for item in archived(brand, source, stem, record):
+        if item.issue.version == details.get("version"):
+            continue
+        href = quote(Path(os.path.relpath(item.path, out.resolve())).as_posix())
+        known = versions.get(item.issue.version)
+        files = (known.files if known else ()) + ((registry.get(item.fmt).label, href),)
+        versions[item.issue.version] = EarlierVersion(item.issue.version, item.issue.issued, files)
+    return tuple(reversed(versions.values()))
+
+
 # ---- The page ----
 
 def _tags(cards: list[Card]) -> list[tuple[str, str, int]]:
@@ -401,9 +501,12 @@ def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str
         "form-action 'none'",
     ])
     formats = {file.fmt for card in cards for file in card.files}
+    drafts = [card for card in cards if card.status == DRAFT]
+    cards = [card for card in cards if card.status != DRAFT]
     page = environment(brand.templates).get_template(TEMPLATE).render(
         brand=brand,
         cards=cards,
+        drafts=drafts,
         tags=_tags(cards),
         filters=_filters(cards),
         reviewing=any(card.review_due for card in cards),
@@ -466,7 +569,14 @@ def write_catalogue(
 
     new_record: dict[str, dict] = {}
     loaded = {leaflet.stem: leaflet for leaflet in leaflets}
-    for stem, details in _listed_details(loaded.values(), record).items():
+    every = _listed_details(loaded.values(), record)
+    editions = _editions(every, out, record, rebuilt_paths, result.diagnostics, new_record)
+    records = Records()  # each folder's record of issued versions, read once
+    for stem, details in every.items():
+        if details.get("edition_of"):
+            continue  # on its master's card
+        if details.get("status") == WITHDRAWN:
+            continue  # not given out any more; its issued versions stay in the archive
         cached = record.get(stem, {}).get("files", {})
         files, cache = _files_of(stem, out, cached, rebuilt_paths, result.diagnostics)
         if not files:
@@ -489,6 +599,9 @@ def write_catalogue(
             files=tuple(files),
             thumbnail=thumb,
             stale=details["source"] in failed_sources,
+            editions=tuple(editions.get(stem, ())),
+            status=details.get("status") or APPROVED,
+            earlier=_earlier(brand, out, stem, details, records),
             lang=details.get("lang") or brand.lang,  # checked as the front matter is
             sentences=sentences,
         ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from leafpress.check.languages import is_cjk
 from leafpress.check.rules import CheckReport, LeafletReport
 from leafpress.errors import ERROR, WARNING, Diagnostic, display_path
 from leafpress.check.readability import Readability
@@ -62,6 +63,11 @@ def summary_line(leaflet: LeafletReport) -> str:
     counts = f"{_count(leaflet.findings, ERROR)}, {_count(leaflet.findings, WARNING)}"
     if figures is None or not figures.sentences:
         return f"{where}: no prose measured; {counts}"
+    if figures.flesch_reading_ease is None and leaflet.lang:
+        unit = "character" if is_cjk(leaflet.lang) else "word"  # Chinese has no spaces
+        return (f"{where}: reading ease not measured for {leaflet.lang} "
+                f"({_plural(figures.words, unit)}, {_plural(figures.sentences, 'sentence')}); "
+                f"{counts}")
     return (f"{where}: reading ease {figures.flesch_reading_ease:.1f}, "
             f"Flesch-Kincaid grade {figures.flesch_kincaid_grade:.1f}, "
             f"SMOG {figures.smog:.1f} ({_plural(figures.words, 'word')}, "

@@ -15,12 +15,22 @@ from leafpress.errors import ERROR, WARNING, Diagnostic, LeafletError, error, wa
 from leafpress.files import FileRefused, open_regular
 from leafpress.limits import MAX_RESOURCE_BYTES
 from leafpress.model.characters import lookalike_message
-from leafpress.model.leaflet import Leaflet, leaflet_from_source, url_findings
+from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source, url_findings
 from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.check.prose import Block, blocks, line_finder, without_code
 from leafpress.check.review import review_findings
+from leafpress.check.svgtext import read_drawing
+from leafpress.control.record import RecordError, Records, changed_since_issue
+from leafpress.limits import MIN_TEXT_PT
 from leafpress.check.readability import Readability, Sentence, block_sentences, measure
-from leafpress.model.source import Source, discover, read_source_with_hidden
+from leafpress.model.source import Source, discover, read_source, read_source_with_hidden
+from leafpress.check import easy_read
+from leafpress.check.glyphs import glyph_findings
+from leafpress.check.languages import MAX_CJK_CHARACTERS, catalogue_problems, is_cjk
+from leafpress.check.languages import block_sentences as language_sentences
+from leafpress.check.staleness import staleness_findings
+from leafpress.model.editions import link_editions
+from leafpress.model.language import is_english
 
 MAX_SENTENCE_WORDS = 25
 MIN_WORDS_FOR_GRADE = 100  # the formulas mean little on a few sentences
@@ -51,6 +61,7 @@ class LeafletReport:
     title: str | None
     readability: Readability | None
     findings: list[Diagnostic] = field(default_factory=list)
+    lang: str | None = None  # the readability formulas are measured for English only
 
 
 @dataclass
@@ -78,9 +89,11 @@ def missing_field_findings(leaflet: Leaflet) -> list[Diagnostic]:
     """A warning for each of reviewed, review_due, reference and version left out, at the
     line that closes the front matter (where it would be added)."""
     line = leaflet.body_line - 1
+    # An edition shows its master's reference and dates, and the version it was made from.
+    wanted = [key for key in RECOMMENDED_FIELDS if not (leaflet.is_edition and key == "version")]
     return [warning("missing-field", leaflet.path, line,
                     f"missing '{key}': every leaflet should show it")
-            for key in RECOMMENDED_FIELDS if getattr(leaflet, key) is None]
+            for key in wanted if getattr(leaflet, key) is None]
 
 
 # --- images and links ---------------------------------------------------------------------
@@ -157,7 +170,26 @@ def image_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
             code = {"image is outside the leaflet's folder": "image-outside",
                     "image not found": "image-missing"}.get(problem, "image-unusable")
             found.append(error(code, path, line, f"{problem}: {src[:200]}"))
+        elif local.suffix.lower() == ".svg":
+            found += svg_text_findings(path, line, local, src)
     return found
+
+
+FORMAT_WORDS = {"a4": "A4", "large-print": "large print", "booklet": "the booklet"}
+
+
+def svg_text_findings(path: Path, line: int, svg: Path, src: str) -> list[Diagnostic]:
+    """A drawing's words shrink with it: warn where they would print below a format's
+    minimum (large print cannot enlarge text inside an image)."""
+    drawing = read_drawing(svg)
+    small = drawing.too_small() if drawing is not None else {}
+    if not small:
+        return []
+    where = ", ".join(f"{size:g}pt in {FORMAT_WORDS.get(fmt, fmt)} (under {MIN_TEXT_PT[fmt]:g}pt)"
+                      for fmt, size in small.items())
+    return [warning("image-text-size", path, line,
+                    f"text in {src} prints at {where}: make its words larger, or put them "
+                    "in the leaflet's text")]
 
 
 def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
@@ -207,15 +239,19 @@ def link_findings(path: Path, body: str, first_line: int) -> list[Diagnostic]:
 
 # --- readability, long sentences, acronyms ------------------------------------------------
 
-def sentence_findings(path: Path, sentences: list[Sentence]) -> list[Diagnostic]:
-    """A warning for each sentence longer than 25 words, at the line where it starts."""
+def sentence_findings(path: Path, sentences: list[Sentence],
+                      lang: str = "en") -> list[Diagnostic]:
+    """A warning for each sentence longer than 25 words (40 characters in Chinese, Japanese
+    and Korean, which have no spaces), at the line where it starts."""
     found = []
+    limit, unit = (MAX_CJK_CHARACTERS, "characters") if is_cjk(lang) else (MAX_SENTENCE_WORDS,
+                                                                            "words")
     for sentence in sentences:
-        if sentence.words > MAX_SENTENCE_WORDS:
-            start = " ".join(sentence.text.split()[:6])
+        if sentence.words > limit:
+            start = " ".join(sentence.text.split()[:6]) if unit == "words" else sentence.text[:12]
             found.append(warning("long-sentence", path, sentence.line,
-                                 f"sentence of {sentence.words} words (more than "
-                                 f"{MAX_SENTENCE_WORDS}): \"{start} ...\""))
+                                 f"sentence of {sentence.words} {unit} (more than "
+                                 f"{limit}): \"{start} ...\""))
     return found
 
 
@@ -304,38 +340,99 @@ def _front_matter_blocks(source: Source) -> list[Block]:
     return found
 
 
-def check_leaflet(path: Path, brand: Brand, today: datetime.date) -> LeafletReport:
-    """Every rule on one source; front-matter errors do not stop the body's checks."""
+def issue_findings(leaflet: Leaflet, records: Records) -> list[Diagnostic]:
+    """What build would refuse: an issued version's text changed (a damaged record is reported
+    once, on its own, by check())."""
+    if leaflet.status != APPROVED or leaflet.version is None:
+        return []  # only approved versions are issued
+    record = records.of(leaflet)
+    if isinstance(record, RecordError):
+        return []
+    problem = changed_since_issue(leaflet, record)
+    return [problem] if problem else []
+
+
+def check_leaflet(path: Path, brand: Brand, today: datetime.date,
+                  linked: dict[Path, Leaflet] | None = None,
+                  link_problems: list[Diagnostic] = (),
+                  records: Records | None = None) -> LeafletReport:
+    """Every rule on one source; front-matter errors do not stop the body's checks.
+
+    linked holds the leaflets as model/editions.py linked them (an edition knows its master's
+    version there); link_problems are what linking found wrong with this source; records
+    are the issued versions beside the sources.
+    """
     try:
         source, hidden = read_source_with_hidden(path)
     except LeafletError as exc:
         return LeafletReport(path, None, None, list(exc.diagnostics))
-    findings: list[Diagnostic] = list(hidden)
+    findings: list[Diagnostic] = list(hidden) + list(link_problems)
     title = source.fields["title"].value if "title" in source.fields else None
-    try:
-        leaflet = leaflet_from_source(source, brand)
-    except LeafletError as exc:
-        findings.extend(exc.diagnostics)
-    else:
+    leaflet = (linked or {}).get(path)
+    if leaflet is None:
+        try:
+            leaflet = leaflet_from_source(source, brand)
+        except LeafletError as exc:
+            findings.extend(exc.diagnostics)
+    if leaflet is not None:
         title = leaflet.title
         findings += review_findings(leaflet, today) + missing_field_findings(leaflet)
+        findings += issue_findings(leaflet, records or Records())
         findings += url_findings(leaflet)
+        findings += staleness_findings(leaflet) if leaflet.is_edition else []
+        findings += catalogue_problems(leaflet, brand)
+    lang = leaflet.lang if leaflet is not None else brand.lang
     body_blocks = list(blocks(source.body, source.body_line))
-    sentences = [s for block in body_blocks if block.kind != "heading"
-                 for s in block_sentences(block)]
-    figures = measure(sentences)
+    prose = [block for block in body_blocks if block.kind != "heading"]
     findings += image_findings(path, source.body, source.body_line)
     findings += link_findings(path, source.body, source.body_line)
-    findings += readability_findings(path, figures, brand.target_grade, source.body_line)
-    findings += sentence_findings(path, sentences)
-    findings += acronym_findings(path, _front_matter_blocks(source) + body_blocks)
+    if is_english(lang):
+        sentences = [s for block in prose for s in block_sentences(block)]
+        figures = measure(sentences)
+        findings += readability_findings(path, figures, brand.target_grade, source.body_line)
+        findings += acronym_findings(path, _front_matter_blocks(source) + body_blocks)
+    else:
+        # The formulas and the acronym rule are English ones: other languages are measured
+        # by sentence length only ("reading ease not measured for pl").
+        sentences = [s for block in prose for s in language_sentences(block, lang)]
+        figures = Readability(sum(s.words for s in sentences), len(sentences), 0, 0,
+                              None, None, None)
+    if leaflet is not None and leaflet.easy_read:
+        findings += easy_read.sentence_findings(path, sentences, lang)
+        findings += easy_read.picture_findings(path, source.body, source.body_line)
+        findings += easy_read.size_findings(leaflet, brand)
+    else:
+        findings += sentence_findings(path, sentences, lang)
+    if leaflet is not None and (leaflet.is_edition or not is_english(lang)):
+        findings += glyph_findings(path, _texts(source), lang, brand.styles)
     findings.sort(key=lambda d: d.line)
-    return LeafletReport(path, title if isinstance(title, str) else None, figures, findings)
+    return LeafletReport(path, title if isinstance(title, str) else None, figures, findings,
+                         lang=lang)
+
+
+def _texts(source: Source) -> list[tuple[str, int]]:
+    """Everything of a source that prints, with its first line: front-matter text, the body."""
+    texts = [(field.value, field.line) for field in source.fields.values()
+             if isinstance(field.value, str)]
+    return texts + [(source.body, source.body_line)]
 
 
 def check(sources: list[Path], brand: Brand, today: datetime.date) -> CheckReport:
-    """Check the brand, then every source found under sources."""
+    """Check the brand, then every source found under sources (editions with their masters)."""
     paths, missing = discover(sources)
     reports = [LeafletReport(problem.path, None, None, [problem]) for problem in missing]
-    reports += [check_leaflet(path, brand, today) for path in paths]
+    parsed = []
+    for path in paths:
+        try:
+            parsed.append(leaflet_from_source(read_source(path), brand))
+        except LeafletError:
+            continue  # check_leaflet reports it, with the body's findings
+    linked, problems = link_editions(parsed)
+    by_path = {leaflet.path: leaflet for leaflet in linked}
+    records = Records()
+    reports += [check_leaflet(path, brand, today, by_path,
+                              [d for d in problems if d.path == path], records) for path in paths]
+    # A damaged record of issued versions: one line of its own, like a missing source.
+    reports += [LeafletReport(path, None, None, [record.diagnostic])
+                for path, record in records.by_path.items() if isinstance(record, RecordError)]
     return CheckReport(brand, brand_findings(brand), reports)

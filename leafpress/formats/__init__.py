@@ -11,6 +11,8 @@ from pathlib import Path
 from leafpress.formats.a4 import A4
 from leafpress.formats.base import Format, Output
 from leafpress.formats.booklet import Booklet
+from leafpress.formats.brf import Braille
+from leafpress.formats.html import WebPage
 from leafpress.formats.large_print import LargePrint
 from leafpress.model.brand import Brand, line_of
 from leafpress.errors import ConfigError
@@ -25,7 +27,7 @@ def register(fmt: Format) -> Format:
     return fmt
 
 
-for _format in (A4(), LargePrint(), Booklet()):
+for _format in (A4(), LargePrint(), Booklet(), WebPage(), Braille()):
     register(_format)
 
 

@@ -75,6 +75,10 @@ class Format:
         """Page 1 of the leaflet as a catalogue thumbnail, from this format's output."""
         return None
 
+    def skip_reason(self, leaflet: Leaflet) -> str | None:
+        """Why this format makes nothing for this leaflet (a language braille lacks), or None."""
+        return None
+
     def key_parts(self, brand: Brand) -> dict[str, Any]:
         """Inputs of this format beyond the brand, templates and styles, for the manifest."""
         return {}

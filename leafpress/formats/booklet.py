@@ -8,9 +8,14 @@ from typing import Any
 from leafpress.formats.base import Output, human_size, plural
 from leafpress.formats.pdf import PdfFormat
 from leafpress.model.brand import Brand
+from leafpress.model.language import is_rtl
 from leafpress.model.leaflet import Leaflet
 
 PAGES_PER_SHEET = 4  # a folded A4 sheet, printed on both sides
+# The leaflet's own layer: its pages exactly as laid out with a footer, without drawing one.
+# (Only the margin boxes go: a named page, or a page without its rule, would lay out anew.)
+NO_FOOTER = ("@page { border-bottom-color: transparent; @bottom-left { content: none } "
+             "@bottom-center { content: none } @bottom-right { content: none } }")
 
 
 class Booklet(PdfFormat):
@@ -18,26 +23,54 @@ class Booklet(PdfFormat):
     suffix = "-booklet"
     label = "Booklet PDF"
     help_template = "help/booklet.html.j2"
+    # Two A5 pages share each sheet, so the booklet carries no tags: said where it is chosen
+    # (the catalogue, beside its link) and in the PDF's own metadata.
+    audience = "For printing only: for screen readers and email, use the A4 PDF."
+
+    def prepare(self, brand: Brand) -> Any:
+        renderer = super().prepare(brand)
+        renderer.no_footer = renderer.add_css(NO_FOOTER)
+        # Imposition keeps no tag tree (two pages share a sheet), so tagging would be wasted.
+        renderer.variant = None
+        return renderer
 
     def render(self, leaflet: Leaflet, brand: Brand, state: Any) -> Output:
         from leafpress.formats.imposition import impose_booklet
 
-        output = self.render_pdf(leaflet, brand, state)
-        # Notes pages go before the back cover and are full pages, so adding k of them adds
-        # exactly k pages and moves nothing else: one extra render gives the final layout.
-        padding = -output.pages % PAGES_PER_SHEET
-        if padding and not output.errors:
-            padded = self.render_pdf(leaflet, brand, state, {"notes_pages": padding})
-            if padded.pages != output.pages + padding:
-                raise RuntimeError(f"booklet padding went wrong: {output.pages} pages + "
-                                   f"{padding} notes pages came out as {padded.pages}")
-            padded.warnings = output.warnings
-            output = padded
+        # The leaflet is laid out once, without footers; a second, cheap document of blank
+        # pages carries the footers ("Page 3 of 8" needs the padded count) and the notes
+        # pages, which go before the back cover, and the imposition lays one over the other.
+        content = {"layer": "content"}
+        output = self.render_pdf(leaflet, brand, state, content, stylesheets=state.no_footer)
+        if output.errors:
+            return output
+        if output.pages % PAGES_PER_SHEET == 1:
+            # One page over a sheet: try the back matter on the body's last page instead of
+            # a page of its own (still the back cover); a whole sheet saved when it fits.
+            shared = self.render_pdf(leaflet, brand, state, {**content, "back_matter_follows": True},
+                                     stylesheets=state.no_footer)
+            if shared.pages == output.pages - 1 and not shared.errors:
+                shared.warnings = output.warnings
+                output = shared
+        pages = output.pages + -output.pages % PAGES_PER_SHEET
+        furniture = self.render_pdf(leaflet, brand, state, {
+            "layer": "furniture", "pages": pages, "notes_pages": pages - output.pages}, body="")
+        if furniture.pages != pages:
+            raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "
+                               f"{pages} came out as {furniture.pages}")
         # The catalogue's picture is the leaflet's page 1, taken before imposition.
         output.thumbnail = super().picture(output.data)
-        output.data = impose_booklet(output.data)
-        output.pages //= 2  # sheet sides
+        output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem),
+                                     right_to_left=is_rtl(leaflet.lang))
+        output.pages = pages // 2  # sheet sides
         return output
+
+    def print_only(self, stem: str) -> str:
+        """The PDF's subject: this is the print-only edition, and which file to use instead."""
+        from leafpress.formats.a4 import A4
+
+        return (f"Print-only edition: two pages share each sheet, so it is not tagged for "
+                f"screen readers. For screen readers and email, use {A4().output_name(stem)}.")
 
     def picture(self, data: bytes | Path) -> bytes | None:
         from leafpress.render.thumbnail import thumbnail

@@ -28,11 +28,12 @@ class PdfFormat(Format):
         return Renderer(brand, self.stylesheets(brand))
 
     def render_pdf(self, leaflet: Leaflet, brand: Brand, renderer: Any,
-                   extras: dict | None = None) -> Output:
+                   extras: dict | None = None, body: str | None = None,
+                   stylesheets: list | None = None) -> Output:
         """The leaflet through the template and WeasyPrint; body warnings come first."""
         body_warnings: list[str] = []
-        html = render_html(leaflet, brand, self.name, extras, body_warnings)
-        rendered = renderer.render(html, leaflet.path.parent)
+        html = render_html(leaflet, brand, self.name, extras, body_warnings, body)
+        rendered = renderer.render(html, leaflet.path.parent, stylesheets)
         return Output(rendered.pdf, rendered.pages, body_warnings + rendered.warnings,
                       rendered.errors, dependencies=rendered.dependencies)
 

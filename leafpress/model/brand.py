@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,8 @@ DEFAULT_BRAND = Path("styles/brand.toml")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal-size text: the brand colours set text
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# The document-control front-matter keys a brand may require or print (see [governance]).
+GOVERNANCE_KEYS = ("owner", "approved_by", "approved", "changes")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,17 @@ class Contact:
     email: str
     website: str
     address: str
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Document control: which keys each leaflet must carry and which it prints."""
+
+    required: tuple[str, ...] = ()
+    printed: tuple[str, ...] = ()
+    house_sentence: str = ""  # e.g. "This document is uncontrolled if printed."
+    due_soon_months: int = 6  # the register flags reviews due within this many months
+    archive: Path | None = None  # None: an archive/ folder beside each leaflet's source
 
 
 @dataclass(frozen=True)
@@ -46,12 +59,28 @@ class Brand:
     target_grade: float
     templates: Path
     styles: Path
+    easy_read_pt: float = 16.0
+    # The brand's own sentences per language: {"pl": {"disclaimer": "...", ...}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    governance: Governance = Governance()
     # The catalogue's search: a word or phrase and what else it should find ([synonyms]).
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    def sentence(self, key: str, lang: str) -> str | None:
+        """The brand's sentence `key` (disclaimer, alternative_formats, name) in lang: the
+        brand's own for its language, else [translations.<lang>] (exact tag, then language)."""
+        if lang.split("-")[0].lower() == self.lang.split("-")[0].lower() and not (
+                lang in self.translations):
+            return (self.governance.house_sentence or None if key == "house_sentence"
+                    else getattr(self, key))
+        for tag in (lang, lang.split("-")[0]):
+            if tag in self.translations:
+                return self.translations[tag].get(key)
+        return None
 
 
 # key: (type, required, default). Tables are validated key by key below.
@@ -69,6 +98,8 @@ _TOP = {
     "contact": (dict, True, None),
     "type": (dict, False, {}),
     "readability": (dict, False, {}),
+    "translations": (dict, False, {}),
+    "governance": (dict, False, {}),
     "synonyms": (dict, False, {}),
 }
 _TABLES = {
@@ -79,9 +110,19 @@ _TABLES = {
         "website": (str, True, None),
         "address": (str, True, None),
     },
-    "type": {"body_pt": ((int, float), False, 13)},
+    "type": {"body_pt": ((int, float), False, 13), "easy_read_pt": ((int, float), False, 16)},
     "readability": {"target_grade": ((int, float), False, 8)},
+    "governance": {
+        "required": (list, False, []),
+        "printed": (list, False, []),
+        "house_sentence": (str, False, ""),
+        "due_soon_months": (int, False, 6),
+        "archive": (str, False, ""),
+    },
 }
+# What a language may say in [translations.<lang>]; the clinic's name is optional.
+_TRANSLATION = {"alternative_formats": (str, False, None), "disclaimer": (str, False, None),
+                "name": (str, False, None), "house_sentence": (str, False, None)}
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "a table"}
 
 
@@ -171,6 +212,13 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
     top = _validated(data, _TOP, text, None, path)
     tables = {name: _validated(top[name], spec, text, name, path) for name, spec in _TABLES.items()}
     folder = path.parent
+    translations = {}
+    for tag, table in top["translations"].items():
+        if not isinstance(table, dict) or not LANG_TAG.match(tag):
+            raise ConfigError(path, line_of(text, None, f"translations.{tag}"),
+                              f"[translations.{tag}] must be a table named by a language tag")
+        values = _validated(table, _TRANSLATION, text, f"translations.{tag}", path)
+        translations[tag] = {key: value for key, value in values.items() if value is not None}
 
     for key in ("primary", "accent"):
         if not HEX_COLOUR.match(tables["colours"][key]):
@@ -193,6 +241,7 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
         if not (folder / top[key]).is_dir():
             raise ConfigError(path, line_of(text, None, key), f"'{key}' folder not found: {top[key]}")
 
+    governance = _governance(tables["governance"], text, path)
     return Brand(
         synonyms=_synonyms(top["synonyms"], text, path),
         path=path.resolve(),
@@ -210,6 +259,30 @@ def load_brand(path: Path = DEFAULT_BRAND) -> Brand:
         target_grade=float(tables["readability"]["target_grade"]),
         templates=(folder / top["templates"]).resolve(),
         styles=(folder / top["styles"]).resolve(),
+        easy_read_pt=float(tables["type"]["easy_read_pt"]),
+        translations=translations,
+        governance=governance,
+    )
+
+
+def _governance(values: dict, text: str, path: Path) -> Governance:
+    """[governance]: key lists must name document-control keys; the archive is a folder path."""
+    for key in ("required", "printed"):
+        for name in values[key]:
+            if name not in GOVERNANCE_KEYS:
+                raise ConfigError(path, line_of(text, "governance", key),
+                                  f"[governance] '{key}' lists '{name}', which is not one of "
+                                  f"{', '.join(GOVERNANCE_KEYS)}{did_you_mean(str(name), GOVERNANCE_KEYS)}")
+    if not 1 <= values["due_soon_months"] <= 36:
+        raise ConfigError(path, line_of(text, "governance", "due_soon_months"),
+                          "'due_soon_months' must be between 1 and 36")
+    archive = values["archive"].strip()
+    return Governance(
+        required=tuple(values["required"]),
+        printed=tuple(values["printed"]),
+        house_sentence=values["house_sentence"].strip(),
+        due_soon_months=values["due_soon_months"],
+        archive=(path.parent / archive).resolve() if archive else None,
     )
 
 

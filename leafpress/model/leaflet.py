@@ -21,6 +21,11 @@ from leafpress.limits import MAX_URL_LENGTH
 REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.\-/]{0,38}[A-Za-z0-9])?")
 VERSION = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){0,3}")  # 1, 1.2, 2.0.1
 URL = re.compile(rf"https://[^\s/]+\.[^\s]+")
+STEM = re.compile(r"^[^/\\\s.][^/\\]{0,199}$")  # a file name without its folder
+# The lifecycle: a draft builds with a mark on every page and is never issued; a withdrawn
+# leaflet is not built at all. Approved is the default, so older sources are unchanged.
+DRAFT, APPROVED, WITHDRAWN = "draft", "approved", "withdrawn"
+STATUSES = (DRAFT, APPROVED, WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,31 @@ class Leaflet:
     lang: str
     url: str | None
     tags: tuple[str, ...]
+    owner: str | None
+    approved_by: str | None
+    approved: datetime.date | None
+    changes: tuple[str, ...]
+    status: str
     body: str
     body_line: int
     lines: dict[str, int]  # front-matter key -> line, for messages about values
+    # An edition (a translation or Easy Read) names its master and the master's version it
+    # was made from; model/editions.py links it and gives it the stem its files are named by.
+    edition_of: str | None = None
+    based_on_version: str | None = None
+    easy_read: bool = False
+    output_stem: str | None = None  # "<master stem>.<lang>", set when the edition is linked
+    master_version: str | None = None  # the master's version now, set with output_stem
+    master_lang: str | None = None
 
     @property
     def stem(self) -> str:
-        return self.path.stem
+        """The name every output of this leaflet is made from (an edition's: its master's)."""
+        return self.output_stem or self.path.stem
+
+    @property
+    def is_edition(self) -> bool:
+        return self.edition_of is not None
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -83,12 +106,36 @@ def _tags(value: Any) -> tuple[str, ...] | None:
     return None
 
 
+def _lines(value: Any) -> tuple[str, ...] | None:
+    # One line of text, or a short list of them.
+    if _text(value):
+        return (_text(value),)
+    if isinstance(value, list) and value and all(_text(item) for item in value):
+        return tuple(_text(item) for item in value)
+    return None
+
+
+def _status(value: Any) -> str | None:
+    return value.strip().lower() if isinstance(value, str) and value.strip().lower() in STATUSES \
+        else None
+
+
 def _lang(value: Any) -> str | None:
     return value if isinstance(value, str) and LANG_TAG.match(value) else None
 
 
 def _date(value: Any) -> datetime.date | None:
     return value if is_date(value) else None
+
+
+def _stem(value: Any) -> str | None:
+    # A file stem, not a path: "minimally-invasive-spine-surgery", never "../x" or "x.md".
+    text = _text(value)
+    return text if text and STEM.match(text) and not text.endswith(".md") else None
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 # Every front-matter key, once: (parser returning None when invalid, what it must be).
@@ -105,6 +152,15 @@ FIELDS = {
     "url": (_matching(URL, most=MAX_URL_LENGTH),
             f"an https:// address of at most {MAX_URL_LENGTH} characters"),
     "tags": (_tags, "a list like [spine, surgery]"),
+    "edition_of": (_stem, "the file name of the master leaflet, without .md"),
+    "based_on_version": (_matching(VERSION, numbers=True),
+                         "the master's version it was made from, like 1.2"),
+    "easy_read": (_flag, "true or false"),
+    "owner": (_text, "text: the responsible clinician or role"),
+    "approved_by": (_text, "text: the person or committee who approved it"),
+    "approved": (_date, "a date like 2026-10-01"),
+    "changes": (_lines, "a line of text, or a list of lines"),
+    "status": (_status, "one of draft, approved, withdrawn"),
 }
 REQUIRED = ("title",)
 
@@ -126,14 +182,19 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
             problems.append(error("bad-value", source.path, field.line,
                                   f"'{key}' must be {expected}"))
         values[key] = value
-    for key in REQUIRED:
+    # A draft is not approved yet: the brand's governance keys are required once it is.
+    status = values.get("status") or APPROVED
+    governance = brand.governance.required if status != DRAFT else ()
+    for key in (*REQUIRED, *governance):
         if values.get(key) is None and key not in invalid:
             line = source.fields[key].line if key in source.fields else 1
-            problems.append(error("missing-key", source.path, line, f"missing '{key}'"))
+            why = "" if key in REQUIRED else ": the brand's [governance] requires it"
+            problems.append(error("missing-key", source.path, line, f"missing '{key}'{why}"))
     reviewed, due = values.get("reviewed"), values.get("review_due")
     if reviewed and due and due <= reviewed:
         problems.append(error("bad-value", source.path, source.fields["review_due"].line,
                               "'review_due' must be after 'reviewed'"))
+    problems += _edition_problems(source, values, invalid)
     if problems:
         raise LeafletError(problems)
     return Leaflet(
@@ -148,10 +209,34 @@ def leaflet_from_source(source: Source, brand: Brand) -> Leaflet:
         lang=values.get("lang") or brand.lang,
         url=values.get("url"),
         tags=values.get("tags") or (),
+        owner=values.get("owner"),
+        approved_by=values.get("approved_by"),
+        approved=values.get("approved"),
+        changes=values.get("changes") or (),
+        status=status,
         body=source.body,
         body_line=source.body_line,
         lines={key: field.line for key, field in source.fields.items()},
+        edition_of=values.get("edition_of"),
+        based_on_version=values.get("based_on_version"),
+        easy_read=bool(values.get("easy_read")),
     )
+
+
+def _edition_problems(source: Source, values: dict[str, Any], invalid: set[str]) -> list[Diagnostic]:
+    """An edition must say which version of its master it was made from, and only an
+    edition may say so."""
+    def line(key: str) -> int:
+        return source.fields[key].line if key in source.fields else source.end_line
+    if values.get("edition_of"):
+        if values.get("based_on_version") is None and "based_on_version" not in invalid:
+            return [error("missing-key", source.path, line("edition_of"),
+                          "an edition needs 'based_on_version': the master's version it was "
+                          "made from")]
+        return []
+    return [error("bad-value", source.path, line(key),
+                  f"'{key}' is only for an edition: add 'edition_of: <the master's file name>'")
+            for key in ("based_on_version", "easy_read") if values.get(key)]
 
 
 def url_findings(leaflet: Leaflet) -> list[Diagnostic]:

@@ -2,68 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import re
-import warnings
-from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from leafpress.files import FileRefused, read_regular, resolve
-from leafpress.limits import MAX_IMAGE_PIXELS, MAX_LEAFLET_IMAGE_BYTES, MAX_RESOURCE_BYTES
+from leafpress.limits import MAX_LEAFLET_IMAGE_BYTES
+from leafpress.render.local import Refused, check_pixels, read_local
 
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
 
 
 class ResourceRefused(ValueError):
     """A URL the leaflet may not load; WeasyPrint skips the resource and goes on."""
-
-
-def image_size(body: bytes) -> tuple[int, int] | None:
-    """Width and height from a raster image's header, without decoding it; None if not one."""
-    from PIL import Image
-
-    saved = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # only the header is read here; the budget is ours to apply
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(BytesIO(body)) as image:
-                return image.size
-    except Exception:  # noqa: BLE001 - not a raster image Pillow knows: nothing to measure
-        return None
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved
-
-
-def decode_problem(body: bytes) -> str | None:
-    """Why a raster image cannot be decoded in full (truncated, corrupt), or None.
-
-    WeasyPrint copies a JPEG into the PDF as it is: a broken one would make a PDF that
-    readers and `qpdf --check` reject. Only called on images within the pixel budget.
-    """
-    from PIL import Image, ImageFile
-
-    # WeasyPrint lets Pillow fill a cut-short file with grey (LOAD_TRUNCATED_IMAGES); here
-    # a cut-short file must fail.
-    saved = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. odd EXIF: the picture itself is fine
-            with Image.open(BytesIO(body)) as image:
-                image.load()
-    except Image.UnidentifiedImageError:
-        return None  # not a raster image (SVG, a font, CSS): not ours to judge here
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for damaged files
-        detail = str(exc).split("\n")[0][:80] or exc.__class__.__name__
-        return f"image is damaged or cut short ({detail}); save or export it again"
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = saved
-    return None
 
 
 def canonical_url(url: str) -> str:
@@ -146,9 +99,6 @@ class LocalFetcher(URLFetcher):
             self.loaded[name] = digest
             self._seen[canonical_url(url)] = (name, digest)
 
-    def _allowed(self, path: Path) -> bool:
-        roots = self.roots + ([self.document_root] if self.document_root else [])
-        return any(path.is_relative_to(root) for root in roots)
 
     def refuse(self, url: str, why: str, fatal: bool = False) -> None:
         self.refused.append((url, why, fatal))
@@ -177,41 +127,26 @@ class LocalFetcher(URLFetcher):
             return URLFetcherResponse(url, body, response.headers)
         if scheme != "file":
             self.refuse(url, "network resources are not allowed")
+        roots = self.roots + ([self.document_root] if self.document_root else [])
         try:
-            path = resolve(unquote(urlsplit(url).path))
-        except FileRefused:  # a NUL byte, a name too long, a symlink loop
-            self.refuse(url, "not a usable file name")
-        if not self._allowed(path):
-            self.refuse(url, "outside the leaflet's folder, templates/ and styles/")
-        try:
-            # The one capped, non-blocking read: /proc files claim 0 bytes and never end.
-            body = read_regular(path, MAX_RESOURCE_BYTES)
-        except FileRefused as exc:
-            if exc.missing:
-                self._note(url, path, "missing")
-                self.refuse(url, "file not found")
-            if exc.reason in ("not a regular file", "is a folder"):
-                self._note(url, path, "not-a-file")
-                self.refuse(url, "not a regular file")
-            self.refuse(url, exc.reason)
-        self._note(url, path, hashlib.sha256(body).hexdigest())
+            found = read_local(unquote(urlsplit(url).path), roots)  # the one rule
+        except Refused as exc:
+            if exc.digest:
+                self._note(url, exc.path, exc.digest)
+            self.refuse(url, exc.why)
+        self._note(url, found.path, found.digest)
         key = canonical_url(url)
-        self.sizes[key] = len(body)
-        self._check_pixels(url, body)
-        if not self._spend(key, len(body)):
+        self.sizes[key] = len(found.body)
+        self._check_pixels(url, found.body)
+        if not self._spend(key, len(found.body)):
             raise ResourceRefused(f"{self.display(url)}: over the leaflet's picture budget")
-        mime, _ = mimetypes.guess_type(path.name)
-        return _Served(path.as_uri(), body, {"Content-Type": mime or "application/octet-stream"})
+        mime, _ = mimetypes.guess_type(found.path.name)
+        return _Served(found.path.as_uri(), found.body,
+                       {"Content-Type": mime or "application/octet-stream"})
 
     def _check_pixels(self, url: str, body: bytes) -> None:
         """Refuse (fatally) a raster image over the pixel budget, or one that does not decode."""
-        size = image_size(body)
-        if size is None:
-            return
-        if size[0] * size[1] > MAX_IMAGE_PIXELS:
-            width, height = size
-            self.refuse(url, f"image is {width} x {height} pixels, over the limit of "
-                             f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels; make it smaller",
-                        fatal=True)
-        if problem := decode_problem(body):
-            self.refuse(url, problem, fatal=True)
+        try:
+            check_pixels(body)
+        except Refused as exc:
+            self.refuse(url, exc.why, fatal=exc.fatal)

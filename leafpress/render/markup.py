@@ -50,7 +50,8 @@ WIDE_TABLE_COLUMNS = 6  # from here on a table is laid out in equal columns (lea
 
 class _PrintTweaks(Treeprocessor):
     """Demote '#' headings below the leaflet's title; class links whose text is their URL;
-    mark tables too wide for columns sized by their content."""
+    mark tables too wide for columns sized by their content; header cells say they head a
+    column (screen readers in the PDF and the web page)."""
 
     def run(self, root):
         for heading in root.iter("h1"):
@@ -59,6 +60,9 @@ class _PrintTweaks(Treeprocessor):
             row = next(table.iter("tr"), None)
             if row is not None and len([c for c in row if c.tag in ("th", "td")]) >= WIDE_TABLE_COLUMNS:
                 table.set("class", "wide")
+        for head in root.iter("thead"):
+            for cell in head.iter("th"):
+                cell.set("scope", cell.get("scope") or "col")
         for link in root.iter("a"):
             text = "".join(link.itertext()).strip()
             href = link.get("href", "")

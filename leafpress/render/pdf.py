@@ -10,7 +10,9 @@ from pathlib import Path
 from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
 from leafpress.model.links import LINK_SCHEMES, scheme_of
+from leafpress.model.scripts import language_css
 from leafpress.render.fetcher import canonical_url
+from leafpress.render.pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -19,7 +21,8 @@ def brand_css(brand: Brand) -> str:
     """The brand's values as CSS custom properties (validated hex and numbers only)."""
     # --brand-body-size stays the brand's own, for formats that change --body-size.
     return (f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; }}")
+            f"--body-size: {brand.body_pt:g}pt; --brand-body-size: {brand.body_pt:g}pt; "
+            f"--easy-read-size: {brand.easy_read_pt:g}pt; }}\n{language_css()}")
 
 
 @dataclass
@@ -78,7 +81,9 @@ def preload() -> None:
     import weasyprint  # noqa: F401
     import weasyprint.text.fonts  # noqa: F401
 
-    from leafpress.render import fetcher  # noqa: F401
+    from leafpress.render import actual_text, fetcher  # noqa: F401
+
+    actual_text.install()
 
 
 class Renderer:
@@ -90,7 +95,10 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         from leafpress.limits import MAX_IMAGE_PIXELS
+        from leafpress.render import actual_text
         from leafpress.render.fetcher import LocalFetcher
+
+        actual_text.install()
 
         # Second line of defence behind the fetcher's own check: Pillow refuses bombs too.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -113,11 +121,18 @@ class Renderer:
             logger.removeHandler(collect)
         # What the stylesheets could not load is missing from every leaflet: say so each time.
         self.stylesheet_warnings = [m for m, _ in self._messages(collect, self.fetcher.refused)]
+        # Tagged for screen readers (PDF/UA); None for a PDF that is only printed.
+        self.variant: str | None = PDF_VARIANT
         # One image cache per leaflet folder: a cached image skips the fetcher, so a shared
         # cache would let one folder's leaflet show another folder's pictures.
         self.image_caches: dict[Path, dict] = {}
 
-    def render(self, html: str, folder: Path) -> Rendered:
+    def add_css(self, css: str) -> list:
+        """This renderer's stylesheets plus css, for documents that need a variation."""
+        return [*self.stylesheets, self._weasyprint.CSS(
+            string=css, url_fetcher=self.fetcher, font_config=self.font_config)]
+
+    def render(self, html: str, folder: Path, stylesheets: list | None = None) -> Rendered:
         """Render one document whose relative URLs resolve against folder."""
         folder = folder.resolve()
         self.fetcher.start(folder)
@@ -128,11 +143,13 @@ class Renderer:
         try:
             document = self._weasyprint.HTML(
                 string=html, base_url=folder.as_uri() + "/", url_fetcher=self.fetcher,
-            ).render(stylesheets=self.stylesheets, font_config=self.font_config,
-                     cache=cache, pdf_variant=PDF_VARIANT, presentational_hints=False)
+            ).render(stylesheets=stylesheets or self.stylesheets, font_config=self.font_config,
+                     cache=cache, pdf_variant=self.variant, presentational_hints=False)
             _strip_leaks(document)
             off_page = off_page_messages(document)
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            pdf = document.write_pdf(pdf_variant=self.variant)
+            if self.variant:  # WeasyPrint's tag tree has faults a PDF/UA validator finds
+                pdf = repair(pdf)
         finally:
             logger.removeHandler(collect)
             # Forget failures, so that the next leaflet naming the same image is warned too.

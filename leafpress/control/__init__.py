@@ -1,0 +1,1 @@
+"""Document control: the record of issued versions, the archive of issued files, the register."""

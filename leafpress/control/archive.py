@@ -1,0 +1,87 @@
+"""The archive: every format of every issued version, copied once and never replaced.
+
+<archive>/<stem>/<reference>-v<version><format suffix><extension>, where <archive> is the
+brand's [governance] archive folder, or archive/ beside the leaflet's source.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from leafpress import formats as registry
+from leafpress.files import PARTIAL_SUFFIX
+from leafpress.model.brand import Brand
+from leafpress.control.record import Issue, Record
+
+ARCHIVE = "archive"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Archived:
+    """One archived file of one issued version."""
+
+    issue: Issue
+    fmt: str
+    path: Path
+
+
+def folder_of(brand: Brand, source: Path, stem: str) -> Path:
+    """The archive folder of one leaflet."""
+    return (brand.governance.archive or source.parent / ARCHIVE) / stem
+
+
+def _safe(text: str) -> str:
+    # A reference may hold '/', a version any text: keep names a person can type.
+    return _UNSAFE.sub("-", text).strip("-.") or "x"
+
+
+def file_name(issue: Issue, fmt: registry.Format) -> str:
+    """RSC-SP-001-v1.2.pdf, RSC-SP-001-v1.2-large-print.pdf (the stem when there is no reference)."""
+    return f"{_safe(issue.reference or issue.stem)}-v{_safe(issue.version)}{fmt.suffix}{fmt.extension}"
+
+
+def keep(path: Path, data: bytes) -> bool:
+    """Write data at path unless a file is already there; True if it wrote.
+
+    Written to a temp file, synced, then hard-linked into place: link() never replaces an
+    existing file, and a reader never sees half a file.
+    """
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o444)  # read-only: an archived copy is evidence
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return True
+
+
+def archived(brand: Brand, source: Path, stem: str, record: Record) -> list[Archived]:
+    """Every archived file of a leaflet, oldest version first, formats in registry order."""
+    folder = folder_of(brand, source, stem)
+    found = []
+    for issue in record.versions(stem):
+        for fmt in registry.REGISTRY.values():
+            path = folder / file_name(issue, fmt)
+            if path.is_file():
+                found.append(Archived(issue, fmt.name, path))
+    return found

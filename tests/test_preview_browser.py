@@ -1,0 +1,109 @@
+"""The catalogue and the live preview in Debian's Chromium: axe-core's WCAG 2.2 A/AA checks
+at desktop and phone widths, focus never hidden by the problems panel, announced once."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from leafpress.authoring.preview import BuildState, PreviewServer
+
+from .browser import axe_violations, launch
+
+SIZES = {"desktop": (1280, 900), "phone": (375, 800)}
+PROBLEMS = [f"leaflets/live.md:{line}: error: invalid front matter: a problem to show"
+            for line in (4, 9, 12)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def preview(built_samples):
+    """The preview server over the built samples, with three problems from the last build."""
+    state = BuildState()
+    state.finished(PROBLEMS)
+    server = PreviewServer(built_samples, free_port(), state)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url: str, size: str):
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.route(lambda u: not u.startswith(("file:", "http://127.0.0.1")),
+               lambda route: route.abort())
+    page.goto(url)
+    return page
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_catalogue_has_no_axe_violations(browser, built_samples, size):
+    page = open_page(browser, (built_samples / "index.html").as_uri(), size)
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_preview_with_problems_has_no_axe_violations(browser, preview, size):
+    page = open_page(browser, preview.url, size)
+    page.wait_for_selector("#leafpress-problems")
+    assert axe_violations(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_focus_is_never_hidden_by_the_problems_panel(browser, preview, size):
+    page = open_page(browser, preview.url, size)
+    page.wait_for_selector("#leafpress-problems")
+    page.wait_for_timeout(300)  # the panel's room is set once it is drawn
+    stops = page.evaluate("""() => [...document.querySelectorAll(
+        'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+        .filter(e => e.offsetParent !== null).length""")
+    assert stops > 10
+    names = []
+    for _ in range(stops + 1):  # the first Tab may land on the document itself
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            continue
+        box = page.evaluate("""() => {
+            const a = document.activeElement.getBoundingClientRect();
+            const p = document.getElementById('leafpress-problems').getBoundingClientRect();
+            return {name: document.activeElement.tagName + " " + document.activeElement.textContent.trim().slice(0, 40),
+                    top: a.top, bottom: a.bottom, panel: p.top, height: innerHeight}; }""")
+        names.append(box["name"])
+        assert box["bottom"] <= box["panel"] + 0.5, f"{box['name']!r} is under the panel"
+        assert box["top"] >= 0 and box["bottom"] <= box["height"]
+    assert any("Online version" in name for name in names)
+    page.close()
+
+
+def test_problems_are_announced_once_not_on_every_poll(browser, preview):
+    page = open_page(browser, preview.url, "desktop")
+    panel = page.wait_for_selector("#leafpress-problems")
+    assert panel.get_attribute("role") == "status"
+    assert panel.get_attribute("aria-live") == "polite"
+    page.evaluate("""() => { window.changes = 0;
+        new MutationObserver(m => { window.changes += m.length; }).observe(
+            document.getElementById('leafpress-problems'),
+            {childList: true, subtree: true, characterData: true}); }""")
+    page.wait_for_timeout(3500)  # three polls of the same problems
+    assert page.evaluate("window.changes") == 0
+    assert page.locator("#leafpress-problems").inner_text().count("error:") == len(PROBLEMS)
+    page.close()
