@@ -19,9 +19,6 @@ from leafpress.catalogue.search import SCRIPT as SEARCH_SCRIPT, TEXT_SCRIPT
 from .browser import axe_violations
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, pdf_text, write_leaflet
 
-# One worker builds the module fixture (--dist loadgroup in pyproject).
-pytestmark = pytest.mark.xdist_group("browser")
-
 OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults with neck pain.\n"
            "reviewed: 2019-03-01\nreview_due: 2021-03-01\ntags: [neck, exercise]")
 
@@ -32,22 +29,31 @@ THREE = ("lumbar-discectomy-recovery.md", "minimally-invasive-spine-surgery.md",
          "preparing-for-spinal-surgery.md")
 
 
-def copy_samples(sources: Path) -> None:
+def copy_three(sources: Path) -> None:
     shutil.copytree(SAMPLES / "images", sources / "images")
     for name in THREE:
         shutil.copy2(SAMPLES / name, sources / name)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, brand):
+def site(tmp_path_factory, brand, built_samples):
     """Three samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
     root = tmp_path_factory.mktemp("site")
     sources = root / "leaflets"
-    copy_samples(sources)
+    copy_three(sources)
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE)
     out = root / "dist"
+    # The three's PDFs and thumbnails, and the manifest, from the shared build: only the new
+    # one renders (not its catalogue record, which lists every sample).
+    (out / THUMBS).mkdir(parents=True)
+    shutil.copy2(built_samples / ".leafpress-manifest.json", out)
+    for name in THREE:
+        stem = Path(name).stem
+        shutil.copy2(built_samples / f"{stem}.pdf", out)
+        shutil.copy2(built_samples / THUMBS / f"{stem}.webp", out / THUMBS)
     result = build([sources], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
+    assert [p.name for p in result.written] == ["neck-pain-exercises.pdf"]
     shutil.copy2(out / "lumbar-discectomy-recovery.pdf", out / "lumbar-discectomy-recovery-large-print.pdf")
     write_catalogue(out, result.leaflets, brand, rebuilt=result.written)
     return out
@@ -276,7 +282,7 @@ def library(tmp_path_factory, brand):
     """The samples, an overdue English leaflet and a Polish one; a clinic synonym; large print."""
     root = tmp_path_factory.mktemp("library")
     sources = root / "leaflets"
-    copy_samples(sources)
+    copy_three(sources)
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE, NECK_BODY)
     write_leaflet(sources, "cwiczenia-po-operacji.md", POLISH, POLISH_BODY)
     clinic = dataclasses.replace(brand, synonyms=(*brand.synonyms, JABS))
