@@ -62,10 +62,16 @@ def folded(text: str) -> str:
     return " ".join(re.findall(r"\w+", normalise(text).replace("-", " ").casefold()))
 
 
+def read_back(text: str) -> str:
+    """Back-translated text, folded, with liblouis 3.24's one known slip put right: the UEB
+    wordsign for "enough" (dots 26) standing alone comes back as "en"."""
+    return re.sub(r"\ben\b", "enough", folded(text))
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_sentence_of_the_source_comes_back(braille, brand, stem):
     leaflet = leaflet_from_source(read_source(SAMPLES / f"{stem}.md"), brand)
-    text = folded(back_translate(text_lines(braille / f"{stem}.brf")))
+    text = read_back(back_translate(text_lines(braille / f"{stem}.brf")))
     expected = sentences(leaflet.body) + [leaflet.title, leaflet.summary, brand.disclaimer,
                                           brand.alternative_formats]
     missing = [sentence for sentence in expected if folded(sentence) not in text]
@@ -123,17 +129,16 @@ def test_a_table_is_read_row_by_row_with_its_headers(braille):
 
 def test_languages_get_their_own_table_or_one_line_saying_why_not(project):
     folder = project / "leaflets"
-    write_leaflet(folder, "welsh.md", "title: Taflen\nlang: cy-GB", "Mae hon yn daflen fer.\n")
-    write_leaflet(folder, "zulu.md", "title: Incwajana\nlang: zu", "Lena yincwajana emfushane.\n")
+    write_leaflet(folder, "polish.md", "title: Ulotka\nlang: pl", "To jest krótka ulotka.\n")
+    write_leaflet(folder, "bengali.md", "title: পুস্তিকা\nlang: bn", "এটি একটি ছোট পুস্তিকা।\n")
     write_leaflet(folder, "english.md", "title: A short leaflet", "This is a short leaflet.\n")
     notes = []
     brand = load_brand(project / "styles" / "brand.toml")
     result = build([folder], project / "dist", brand, formats=("brf",), jobs=1,
                    report=notes.append)
-    assert result.ok
-    assert sorted(p.name for p in (project / "dist").glob("*.brf")) == ["english.brf", "welsh.brf"]
-    said = [str(d) for d in notes]
-    assert len(said) == 1 and said[0].startswith("leaflets/zulu.md: info: no braille file for "
-                                                 "language 'zu'") or "zulu.md: info:" in said[0]
-    welsh = back_translate(text_lines(project / "dist" / "welsh.brf"), "cy-cy-g2.ctb")
-    assert "Mae hon yn daflen fer" in welsh  # (this table reads a full stop back as 4)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert sorted(p.name for p in (project / "dist").glob("*.brf")) == ["english.brf", "polish.brf"]
+    said = [str(d) for d in notes if "bengali" in str(d)]
+    assert len(said) == 1 and "bengali.md: info: no braille file for language 'bn'" in said[0]
+    polish = back_translate(text_lines(project / "dist" / "polish.brf"), "pl.tbl")
+    assert "To jest kr" in polish and "ulotka" in polish

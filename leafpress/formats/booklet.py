@@ -58,7 +58,8 @@ class Booklet(PdfFormat):
         if furniture.pages != pages:
             raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "
                                f"{pages} came out as {furniture.pages}")
-        # The catalogue's picture is the leaflet's page 1, taken before imposition.
+        # The catalogue's picture is the leaflet's page 1, taken before imposition (where
+        # page 1 sits on the sheet depends on the language's direction).
         output.thumbnail = super().picture(output.data)
         output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem),
                                      right_to_left=is_rtl(leaflet.lang))

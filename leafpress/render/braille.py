@@ -153,6 +153,11 @@ class _Linear(HTMLParser):
         if row and all(header for header, _ in row) and not self.headers:
             self.headers = [text for _, text in row]
             return
+        if len(row) > 1 and row[0][0] and not self.headers:
+            # A row named by its first cell (the back matter's "Phone | 020 ..."): one entry.
+            values = "; ".join(text for _, text in row[1:] if text)
+            self.blocks.append(Block(ITEM, f"{row[0][1]}: {values}" if values else row[0][1]))
+            return
         level = 0
         for index, (_, text) in enumerate(row):
             name = self.headers[index] if index < len(self.headers) else ""
@@ -227,7 +232,8 @@ def typeset(blocks: list[Block], translate: Callable[[str], str]) -> bytes:
         for line in lines:
             if not room():
                 pages.append([])
-            pages[-1].append(line)
+            if line or pages[-1]:  # a page never starts with a blank line
+                pages[-1].append(line)
 
     for block in blocks:
         if block.kind == BOX:
@@ -250,6 +256,8 @@ def typeset(blocks: list[Block], translate: Callable[[str], str]) -> bytes:
             put(wrap(cells, 2, 0))
     out = []
     for number, lines in enumerate(pages, 1):
+        while lines and not lines[-1]:  # nor ends with one
+            lines.pop()
         label = translate(str(number))
         out.append(LINE_END.join([label.rjust(CELLS), *lines]) + LINE_END + PAGE_END)
     return "".join(out).encode("ascii")

@@ -106,13 +106,20 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=16)
+def _converted(body: str, path: Path, first_line: int) -> tuple[str, tuple[str, ...]]:
+    # A worker often renders one leaflet in several formats in a row: convert it once.
+    html, dropped = convert(body, path, first_line)
+    return html, tuple(dropped)
+
+
 def render_body(leaflet: Leaflet, notes: list[str] | None = None) -> str:
     """The leaflet's body as sanitised HTML, the one every format shows; warnings into notes.
 
     Right-to-left editions get their left-to-right runs (phone numbers, references) isolated;
     Easy Read paragraphs that open with a picture are marked for the picture column.
     """
-    body, dropped = convert(leaflet.body, leaflet.path, leaflet.body_line)
+    body, dropped = _converted(leaflet.body, leaflet.path, leaflet.body_line)
     if notes is not None:
         notes.extend(dropped)
     if is_rtl(leaflet.lang):

@@ -53,6 +53,7 @@ class _Rewriter(HTMLParser):
         self.out: list[str] = []
         self.callouts = 0
         self.open_callout: int | None = None  # index in out of a callout's start tag
+        self.kind = ""  # the open callout's kind: important, urgent...
 
     def handle_starttag(self, tag, attrs):
         classes = dict(attrs).get("class") or ""
