@@ -363,7 +363,7 @@
     // ---- The index: loaded after the list is on screen ----
 
     function start(loaded) {
-      var data = loaded.data;
+      var data = loaded.data();
       var stop = new Set(data.stopWords);
       var options = {
         fields: data.fields,
@@ -385,28 +385,32 @@
       });
       var split = new Map();  // a leaflet's sentences with their words, cut on first use
       var texts = null;  // search-text.js, loaded once the index works
-      engine = {
-        mini: window.MiniSearch.loadJS(data.index, options),
-        data: data,
-        stop: stop,
-        cards: byStem,
-        text: function (loaded) { texts = loaded; split.clear(); },
-        sentences: function (id) {
-          if (!texts) { return []; }
-          if (!split.has(id)) {
-            split.set(id, (texts[shortIds.get(id)] || []).map(function (text) {
-              return {text: text, terms: new Set(tokens(text))};
-            }));
+      // In slices (MiniSearch yields every 1,000 words), so the page answers clicks and keys
+      // while the index is read; until then words are looked for in titles and summaries.
+      window.MiniSearch.loadJSAsync(data.index, options).then(function (mini) {
+        engine = {
+          mini: mini,
+          data: data,
+          stop: stop,
+          cards: byStem,
+          text: function (loaded) { texts = loaded; split.clear(); },
+          sentences: function (id) {
+            if (!texts) { return []; }
+            if (!split.has(id)) {
+              split.set(id, (texts[shortIds.get(id)] || []).map(function (text) {
+                return {text: text, terms: new Set(tokens(text))};
+              }));
+            }
+            return split.get(id);
           }
-          return split.get(id);
-        }
-      };
-      if (window.performance && performance.mark) { performance.mark("leafpress-search-ready"); }
-      if (search.value.trim()) { apply(); }
-      add(me && me.getAttribute("data-text"), "LeafpressSearchText", function (loaded) {
-        engine.text(loaded.data);
-        form.setAttribute("data-ready", "");
+        };
+        if (window.performance && performance.mark) { performance.mark("leafpress-search-ready"); }
         if (search.value.trim()) { apply(); }
+        add(me && me.getAttribute("data-text"), "LeafpressSearchText", function (loaded) {
+          engine.text(loaded.data());
+          form.setAttribute("data-ready", "");
+          if (search.value.trim()) { apply(); }
+        });
       });
     }
 
@@ -460,5 +464,6 @@
     clearTimeout(announce);  // nothing to announce while the page loads
     begin = start;
     if (arrived) { start(arrived); }
+    if (window.performance && performance.mark) { performance.mark("leafpress-list-ready"); }
   }
 }());

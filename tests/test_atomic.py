@@ -120,10 +120,12 @@ def test_a_build_killed_at_any_moment_leaves_only_complete_pdfs(big_project):
         if count < len(stems) // 2 + 1:  # killed early or half-way: some are still the old one
             assert any(title.startswith("First") for title in titles.values()), count
     # Nothing but leaflets, (perhaps) hidden temp files and the build's own records is ever
-    # in the folder: the manifest, the catalogue page and its thumbnails, the register.
+    # in the folder: the manifest, the catalogue page, its search files and its thumbnails,
+    # the register.
     others = {p.name for p in dist.iterdir()
               if p.suffix != ".pdf" and not p.name.endswith(PARTIAL_SUFFIX)}
-    assert others <= {".leafpress-manifest.json", "index.html", "register.html", "thumbs"}
+    assert others <= {".leafpress-manifest.json", "index.html", "register.html",
+                      "search-index.js", "search-text.js", "thumbs"}
 
 
 KILLED_IN_FSYNC = """

@@ -30,7 +30,7 @@ Gentle <span style="color:red">visible words</span> and hydrotherapy.
 def index_data(out: Path, name: str = search.SCRIPT) -> dict:
     """The data search-index.js (or search-text.js) hands the page: the JSON string it parses."""
     text = (out / name).read_text(encoding="utf-8")
-    literal = re.search(r"data: JSON\.parse\((\".*\")\)\};\n$", text, re.S)[1]
+    literal = re.search(r"data: function \(\) \{ return JSON\.parse\((\".*\")\); \}\};\n$", text, re.S)[1]
     return json.loads(json.loads(literal.replace("<\\/", "</")))
 
 
@@ -110,8 +110,8 @@ def test_a_new_synonym_rewrites_the_index_and_renders_no_pdf(project):
     first = build([project / "leaflets"], project / "dist", load_brand(brand_file), jobs=1)
     assert len(first.written) == 1
     assert ["jab"] not in [p for group in index_data(project / "dist")["synonyms"] for p in group]
-    brand_file.write_text(brand_file.read_text(encoding="utf-8")
-                          + 'jab = ["injection"]\n', encoding="utf-8")
+    brand_file.write_text(brand_file.read_text(encoding="utf-8").replace(
+        "[synonyms]\n", '[synonyms]\njab = ["injection"]\n'), encoding="utf-8")
     again = build([project / "leaflets"], project / "dist", load_brand(brand_file), jobs=1)
     assert again.written == [] and len(again.up_to_date) == 1
     assert [["jab"], ["injection"]] in index_data(project / "dist")["synonyms"]
