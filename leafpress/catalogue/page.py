@@ -187,12 +187,6 @@ class CatalogueResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, as the page's script folds what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 # ---- The record: what the last catalogue listed, so a broken source keeps its card ----
 
 _OPTIONAL = ("summary", "reviewed", "review_due", "url", "reference", "version", "status", "lang")
