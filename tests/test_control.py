@@ -75,11 +75,12 @@ def test_bumping_the_version_archives_the_new_pdfs_and_keeps_the_old_ones_byte_i
     assert run("build", "-j", "2", "--format", "all").exit_code == 0
     archive = project / "leaflets" / "archive" / "hip"
     names = ["RSC-HP-001-v1.0.pdf", "RSC-HP-001-v1.0-large-print.pdf",
-             "RSC-HP-001-v1.0-booklet.pdf"]
+             "RSC-HP-001-v1.0-booklet.pdf", "RSC-HP-001-v1.0.html", "RSC-HP-001-v1.0.brf"]
     assert sorted(p.name for p in archive.iterdir()) == sorted(names)
     first = {name: (archive / name).read_bytes() for name in names}
     assert first["RSC-HP-001-v1.0.pdf"] == (project / "dist" / "hip.pdf").read_bytes()
     assert first["RSC-HP-001-v1.0-booklet.pdf"] == (project / "dist" / "hip-booklet.pdf").read_bytes()
+    assert first["RSC-HP-001-v1.0.brf"] == (project / "dist" / "hip.brf").read_bytes()
 
     # A new version, and a template change that alters every later rendering.
     hip.write_text(hip.read_text().replace("'1.0'", "'1.1'").replace("six", "four"),
@@ -90,7 +91,7 @@ def test_bumping_the_version_archives_the_new_pdfs_and_keeps_the_old_ones_byte_i
     assert {name: (archive / name).read_bytes() for name in names} == first
     new = archive / "RSC-HP-001-v1.1.pdf"
     assert new.read_bytes() == (project / "dist" / "hip.pdf").read_bytes() != first[names[0]]
-    assert len(list(archive.iterdir())) == 6
+    assert len(list(archive.iterdir())) == 10
     assert "Version 1.0" in pdf_text(archive / names[0]) and "six weeks" in pdf_text(archive / names[0])
     assert "Version 1.1" in pdf_text(new) and "four weeks" in pdf_text(new)
 
