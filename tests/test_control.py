@@ -17,6 +17,7 @@ from leafpress.control.record import HEADER, RECORD_NAME
 
 from .conftest import pdf_text, write_leaflet
 from .htmltree import parse
+from .test_braille import back_translate
 
 TODAY = datetime.date.today().isoformat()
 APPROVED = "title: Hip replacement\nreference: RSC-HP-001\nversion: '1.0'\nreviewed: 2026-01-01"
@@ -119,6 +120,12 @@ def test_a_draft_is_marked_on_every_page_of_every_format_and_never_issued(projec
             # banner as well).
             assert pdf_text(project / "dist" / name, page).count("DRAFT: not for patients") \
                 >= per_page, (name, page)
+    # The braille file: the words head every page, beside its number.
+    braille = [page.split("\r\n")[0] for page in
+               (project / "dist" / "hip.brf").read_bytes().decode("ascii").split("\f")[:-1]]
+    assert len(braille) >= 2
+    for number, top in enumerate(braille, 1):
+        assert " ".join(back_translate([top]).split()).lower() == f"draft: not for patients {number}"
     assert "DRAFT" not in pdf_text(project / "dist" / "knee.pdf")
     assert not (project / "leaflets" / "archive" / "hip").exists()
     assert [r["leaflet"] for r in record_rows(project)] == ["knee"]

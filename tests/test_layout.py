@@ -12,7 +12,7 @@ import pytest
 
 from leafpress.build.builder import build
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, sample_sources
 from .pdfcheck import Structure, kids
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -28,7 +28,7 @@ PAPER = {"a4": 28, "large-print": 39, "booklet sheets": 11}
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, brand):
     folder = tmp_path_factory.mktemp("layout")
-    result = build([SAMPLES], folder, brand, formats=("a4", "large-print", "booklet"), jobs=2)
+    result = build([sample_sources(folder)], folder, brand, formats=("a4", "large-print", "booklet"), jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return folder
 

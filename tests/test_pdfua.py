@@ -14,7 +14,7 @@ import pytest
 from leafpress.build.builder import build
 from leafpress.render.pdfua import repair
 
-from .conftest import SAMPLES, normalise, pdf_text
+from .conftest import SAMPLES, normalise, pdf_text, sample_sources
 from .pdfcheck import Structure, keep_only, kids, walk
 
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
@@ -26,7 +26,7 @@ BACK_MATTER_TABLES = 2  # "Contact us" and "About this leaflet": label | value r
 def every_format(tmp_path_factory, brand):
     """Every sample in every format, built once for this module."""
     out = tmp_path_factory.mktemp("pdfua")
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2)
+    result = build([sample_sources(out)], out, brand, formats=("a4", "large-print", "booklet"), jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 

@@ -131,7 +131,6 @@ class Card:
         return self.review_due is not None and self.review_due < today
 
     @property
-    @property
     def editions_data(self) -> str:
         """The card's editions as JSON, for the page's language filter."""
         return json.dumps([edition.as_data() for edition in self.editions], ensure_ascii=False)
