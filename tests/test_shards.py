@@ -103,7 +103,8 @@ def test_concurrent_shard_processes_share_one_folder(project):
     assert "0 built, 9 up to date, 0 failed" in done.stdout
     after = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     assert {name: after[name] for name in before} == before
-    assert sorted(set(after) - set(before)) == ["index.html", "register.html", "thumbs"]
+    assert sorted(set(after) - set(before)) == ["index.html", "register.html", "search-index.js",
+                                                "search-text.js", "thumbs"]
 
 
 def test_a_shard_only_reports_problems_in_its_own_slice(project, monkeypatch):
