@@ -26,14 +26,11 @@ fi
 
 missing=()
 for package in "${packages[@]}"; do
+  # npm may come with Node.js from elsewhere: only ask Debian for it when there is none.
+  [[ "$package" == npm ]] && command -v npm >/dev/null && continue
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
 done
-# npm may come with Node.js from elsewhere: only ask Debian for it when there is none.
-if [[ " ${missing[*]} " == *" npm "* ]] && command -v npm >/dev/null; then
-  missing=("${missing[@]/npm}")
-fi
-missing=(${missing[@]+"${missing[@]}"})
 if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"

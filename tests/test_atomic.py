@@ -12,11 +12,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from leafpress.files import PARTIAL_SUFFIX, atomic_write, remove_partials
+from leafpress.files import atomic_write, remove_partials
 
 from .conftest import ROOT, write_leaflet
 
 LEAFLETS = 30
+PARTIAL_SUFFIX = ".partial"  # a temp file is ".<target>.<random>.partial", never .pdf
 
 
 def _check_complete(pdf: Path) -> str:

@@ -19,23 +19,23 @@ from leafpress.catalogue.search import SCRIPT as SEARCH_SCRIPT, TEXT_SCRIPT
 from .browser import axe_violations
 from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, NOT_SOURCES, SAMPLES, pdf_text, write_leaflet
 
-# One worker builds the module fixture (--dist loadgroup in pyproject).
-pytestmark = pytest.mark.xdist_group("browser")
-
 OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults with neck pain.\n"
            "reviewed: 2019-03-01\nreview_due: 2021-03-01\ntags: [neck, exercise]")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, brand):
+def site(tmp_path_factory, brand, built_samples):
     """The samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
     root = tmp_path_factory.mktemp("site")
     sources = root / "leaflets"
     shutil.copytree(SAMPLES, sources, ignore=NOT_SOURCES)
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE)
     out = root / "dist"
+    # The samples' PDFs, manifest and thumbnails from the shared build: only the new one renders.
+    shutil.copytree(built_samples, out, ignore=shutil.ignore_patterns("index.html"))
     result = build([sources], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
+    assert [p.name for p in result.written] == ["neck-pain-exercises.pdf"]
     shutil.copy2(out / "lumbar-discectomy-recovery.pdf", out / "lumbar-discectomy-recovery-large-print.pdf")
     write_catalogue(out, result.leaflets, brand, rebuilt=result.written)
     return out

@@ -18,7 +18,7 @@ from leafpress.build.builder import build
 
 from .conftest import (BRAND, SAMPLES, figure_alts, front_matter, normalise, pdf_text,
                        reference_html)
-from .test_pdf_output import sentences, without_link_addresses
+from .test_pdf_output import sentences, without_footers, without_link_addresses
 
 MM = 72 / 25.4
 A4_PORTRAIT = (210 * MM, 297 * MM)
@@ -204,7 +204,7 @@ def test_notes_pages_pad_the_booklet_just_before_the_back_cover(formats):
 def test_every_sentence_of_the_long_sample_is_in_the_format(formats, fmt):
     pages = printed_pages(formats / f"{LONG}-{fmt}.pdf", fmt)
     in_order = sorted(pages, key=lambda text: int(FOOTER_PAGE.search(text)[1]))
-    text = normalise(without_link_addresses(" ".join(in_order)))
+    text = without_footers(normalise(without_link_addresses(" ".join(in_order))))
     flat = text.replace("-", "")
     found = sentences(leaflet(LONG)[1])
     missing = [s for s in found if s.replace("-", "") not in flat]

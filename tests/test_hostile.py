@@ -26,10 +26,6 @@ from .conftest import CASES, ROOT, SAMPLES, normalise, pdf_text
 from .hostile import (ACTIVE_PDF_KEYS, CANARY_PNG_SIZE, CANARY_SVG_TEXT, CANARY_TEXT, expanded,
                       image_sizes, jpeg, leaks, noise_png, png, start_listener, write_canaries)
 
-# One worker builds the batch (an in-process HTTP server watches it): pyproject's
-# --dist loadgroup keeps this module's tests together.
-pytestmark = pytest.mark.xdist_group("hostile")
-
 HOSTILE = CASES / "hostile"
 TIMEOUT = 10.0  # seconds per leaflet here; every honest case renders in well under 2
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"

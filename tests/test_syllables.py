@@ -13,9 +13,6 @@ from leafpress.check import syllables
 from .conftest import SAMPLES
 
 
-# One worker builds the module fixture (--dist loadgroup in pyproject).
-pytestmark = pytest.mark.xdist_group("cmudict")
-
 @pytest.fixture(scope="module")
 def cmu():
     """word -> the set of syllable counts of its pronunciations (vowels carry a stress digit)."""

@@ -140,8 +140,8 @@ class Card:
         """The topic filter's keys for this card, as a JSON list."""
         return json.dumps(sorted({fold(tag) for tag in self.tags}))
 
-    # Language editions (issue 13) add their languages here, their files to format_names
-    # and their titles to document(): the filters and the index read only these three.
+    # The filters and the search index read only languages, format_names and document(),
+    # editions included.
     @property
     def languages(self) -> tuple[str, ...]:
         """Every language the card offers, its editions' too (the language filter's keys)."""
@@ -170,7 +170,9 @@ class Card:
     def document(self) -> search.Document:
         """What search reads of this card."""
         return search.Document(
-            id=self.stem, title=self.title, editions="", topics=" ".join(self.tags),
+            id=self.stem, title=self.title,
+            editions=" ".join(part for e in self.editions for part in (e.title, e.name)),
+            topics=" ".join(self.tags),
             reference=self.reference or "", summary=self.summary or "",
             body=" ".join(self.sentences),
             sentences=self.sentences)

@@ -51,8 +51,17 @@ def english_name(tag: str) -> str:
     return (found.get_language_name("en") if found else None) or tag
 
 
+# Scripts that set the direction whatever the language ("ku-Arab" is right to left).
+RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"}
+LTR_SCRIPTS = {"latn", "cyrl"}
+
+
 def is_rtl(tag: str) -> bool:
-    """Written right to left (Arabic, Urdu, Hebrew, Farsi...)."""
+    """Written right to left (Arabic, Urdu, Hebrew, Farsi...): a script subtag decides,
+    else the language as Babel knows it."""
+    for subtag in tag.lower().split("-")[1:]:
+        if subtag in RTL_SCRIPTS or subtag in LTR_SCRIPTS:
+            return subtag in RTL_SCRIPTS
     found = locale(tag)
     return found is not None and found.character_order == "right-to-left"
 
