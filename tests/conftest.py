@@ -40,6 +40,11 @@ def copy_samples(folder: Path) -> Path:
     return folder / "leaflets"
 
 
+def sample_sources(out: Path) -> Path:
+    """A copy of the samples beside the output folder out, to build from."""
+    return copy_samples(out.parent / f"{out.name}-sources")
+
+
 def shared_folder(tmp_path_factory, name: str, make) -> Path:
     """A folder made once per test run, however many xdist workers ask for it.
 
@@ -64,7 +69,7 @@ def shared_folder(tmp_path_factory, name: str, make) -> Path:
 def built_samples(tmp_path_factory, brand):
     """Every sample built as A4, with its catalogue, once per test run; the output folder."""
     def make(out: Path) -> None:
-        result = build([copy_samples(out.parent / f"{out.name}-sources")], out, brand, jobs=2)
+        result = build([sample_sources(out)], out, brand, jobs=2)
         assert result.ok, [str(d) for d in result.diagnostics]
 
     return shared_folder(tmp_path_factory, "dist", make)
@@ -74,7 +79,7 @@ def built_samples(tmp_path_factory, brand):
 def sample_formats(tmp_path_factory, brand):
     """Every sample built as large print and as a booklet, once per test run; the folder."""
     def make(out: Path) -> None:
-        result = build([copy_samples(out.parent / f"{out.name}-sources")], out, brand,
+        result = build([sample_sources(out)], out, brand,
                        formats=("large-print", "booklet"), jobs=2, catalogue=False)
         assert result.ok, [str(d) for d in result.diagnostics]
 
@@ -99,11 +104,13 @@ def reference_html(body: str) -> str:
 
 @pytest.fixture(scope="session")
 def every_format(tmp_path_factory, brand):
-    """Every sample in every PDF format, built once per test session (per worker)."""
-    out = tmp_path_factory.mktemp("every-format")
-    result = build([SAMPLES], out, brand, formats=("a4", "large-print", "booklet"), jobs=2)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return out
+    """Every sample in every PDF format, built once per test run; the output folder."""
+    def make(out: Path) -> None:
+        result = build([sample_sources(out)], out, brand,
+                       formats=("a4", "large-print", "booklet"), jobs=2)
+        assert result.ok, [str(d) for d in result.diagnostics]
+
+    return shared_folder(tmp_path_factory, "every-format", make)
 
 
 def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:

@@ -124,8 +124,8 @@ def test_a_build_killed_at_any_moment_leaves_only_complete_pdfs(big_project):
     # the register.
     others = {p.name for p in dist.iterdir()
               if p.suffix != ".pdf" and not p.name.endswith(PARTIAL_SUFFIX)}
-    assert others <= {".leafpress-manifest.json", "index.html", "register.html",
-                      "search-index.js", "search-text.js", "thumbs"}
+    assert others <= {".leafpress-manifest.json", "index.html", "register.html", "search-index.js",
+                      "search-text.js", "thumbs"}
 
 
 KILLED_IN_FSYNC = """

@@ -13,7 +13,7 @@ from leafpress.model.brand import load_brand
 from leafpress.model.leaflet import leaflet_from_source
 from leafpress.model.source import read_source
 
-from .conftest import SAMPLES, normalise, write_leaflet
+from .conftest import SAMPLES, normalise, sample_sources, write_leaflet
 from .test_pdf_output import sentences
 
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
@@ -26,7 +26,7 @@ DIGITS = dict(zip("1234567890", "ABCDEFGHIJ"))
 @pytest.fixture(scope="module")
 def braille(tmp_path_factory, brand):
     out = tmp_path_factory.mktemp("brf")
-    result = build([SAMPLES], out, brand, formats=("brf",), jobs=2)
+    result = build([sample_sources(out)], out, brand, formats=("brf",), jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out
 

@@ -17,6 +17,7 @@ from leafpress.control.record import HEADER, RECORD_NAME
 
 from .conftest import pdf_text, write_leaflet
 from .htmltree import parse
+from .test_braille import back_translate
 
 TODAY = datetime.date.today().isoformat()
 APPROVED = "title: Hip replacement\nreference: RSC-HP-001\nversion: '1.0'\nreviewed: 2026-01-01"
@@ -75,11 +76,12 @@ def test_bumping_the_version_archives_the_new_pdfs_and_keeps_the_old_ones_byte_i
     assert run("build", "-j", "2", "--format", "all").exit_code == 0
     archive = project / "leaflets" / "archive" / "hip"
     names = ["RSC-HP-001-v1.0.pdf", "RSC-HP-001-v1.0-large-print.pdf",
-             "RSC-HP-001-v1.0-booklet.pdf"]
+             "RSC-HP-001-v1.0-booklet.pdf", "RSC-HP-001-v1.0.html", "RSC-HP-001-v1.0.brf"]
     assert sorted(p.name for p in archive.iterdir()) == sorted(names)
     first = {name: (archive / name).read_bytes() for name in names}
     assert first["RSC-HP-001-v1.0.pdf"] == (project / "dist" / "hip.pdf").read_bytes()
     assert first["RSC-HP-001-v1.0-booklet.pdf"] == (project / "dist" / "hip-booklet.pdf").read_bytes()
+    assert first["RSC-HP-001-v1.0.brf"] == (project / "dist" / "hip.brf").read_bytes()
 
     # A new version, and a template change that alters every later rendering.
     hip.write_text(hip.read_text().replace("'1.0'", "'1.1'").replace("six", "four"),
@@ -90,7 +92,7 @@ def test_bumping_the_version_archives_the_new_pdfs_and_keeps_the_old_ones_byte_i
     assert {name: (archive / name).read_bytes() for name in names} == first
     new = archive / "RSC-HP-001-v1.1.pdf"
     assert new.read_bytes() == (project / "dist" / "hip.pdf").read_bytes() != first[names[0]]
-    assert len(list(archive.iterdir())) == 6
+    assert len(list(archive.iterdir())) == 10
     assert "Version 1.0" in pdf_text(archive / names[0]) and "six weeks" in pdf_text(archive / names[0])
     assert "Version 1.1" in pdf_text(new) and "four weeks" in pdf_text(new)
 
@@ -118,6 +120,12 @@ def test_a_draft_is_marked_on_every_page_of_every_format_and_never_issued(projec
             # banner as well).
             assert pdf_text(project / "dist" / name, page).count("DRAFT: not for patients") \
                 >= per_page, (name, page)
+    # The braille file: the words head every page, beside its number.
+    braille = [page.split("\r\n")[0] for page in
+               (project / "dist" / "hip.brf").read_bytes().decode("ascii").split("\f")[:-1]]
+    assert len(braille) >= 2
+    for number, top in enumerate(braille, 1):
+        assert " ".join(back_translate([top]).split()).lower() == f"draft: not for patients {number}"
     assert "DRAFT" not in pdf_text(project / "dist" / "knee.pdf")
     assert not (project / "leaflets" / "archive" / "hip").exists()
     assert [r["leaflet"] for r in record_rows(project)] == ["knee"]

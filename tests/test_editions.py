@@ -16,7 +16,7 @@ from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.formats.imposition import sheet_order
 
-from .conftest import ROOT, SAMPLES, normalise, pdf_text, write_leaflet
+from .conftest import ROOT, SAMPLES, normalise, pdf_text, sample_sources, write_leaflet
 
 MASTER = "minimally-invasive-spine-surgery"
 EDITIONS = SAMPLES / "editions"
@@ -41,7 +41,7 @@ def dist(tmp_path_factory, brand):
     """The samples, editions included, in every format."""
     out = tmp_path_factory.mktemp("editions")
     notes: list = []
-    result = build([SAMPLES], out, brand, formats=FORMATS, jobs=2, report=notes.append)
+    result = build([sample_sources(out)], out, brand, formats=FORMATS, jobs=2, report=notes.append)
     assert result.ok, [str(d) for d in result.diagnostics]
     return out, notes
 
@@ -243,7 +243,7 @@ def test_stale_edition_is_built_with_a_warning_and_refused_with_strict(tmp_path,
         (EDITIONS / f"{MASTER}.bn.md", _stale_line(), "warning",
          f"{STALE}: update the translation, then its 'based_on_version'")]
     notes = []
-    result = build([SAMPLES], tmp_path, brand, strict=True, jobs=1, report=notes.append)
+    result = build([sample_sources(tmp_path)], tmp_path, brand, strict=True, jobs=1, report=notes.append)
     assert not (tmp_path / f"{MASTER}.bn.pdf").exists()
     assert (tmp_path / f"{MASTER}.pl.pdf").exists()  # the rest still build
     assert result.failed == [EDITIONS / f"{MASTER}.bn.md"]

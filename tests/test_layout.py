@@ -16,7 +16,7 @@ from .pdfcheck import Structure, kids
 sys.path.insert(0, str(ROOT / "bench"))
 from layout import full_lines  # noqa: E402  (bench/layout.py: the README's measurements)
 
-# One worker builds the shared every_format fixture for both modules (--dist loadgroup).
+# The shared every_format fixture is built once per run, whichever worker asks first.
 pytestmark = pytest.mark.xdist_group("every-format")
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 MM = 72 / 25.4

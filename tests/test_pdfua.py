@@ -13,10 +13,10 @@ import pytest
 
 from leafpress.render.pdfua import repair
 
-from .conftest import SAMPLES, normalise, pdf_text
+from .conftest import SAMPLES, normalise, pdf_text, sample_sources
 from .pdfcheck import Structure, keep_only, kids, walk
 
-# One worker builds the shared every_format fixture for both modules (--dist loadgroup).
+# The shared every_format fixture is built once per run, whichever worker asks first.
 pytestmark = pytest.mark.xdist_group("every-format")
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 TAGGED = {"a4": "", "large-print": "-large-print"}  # format -> file name suffix

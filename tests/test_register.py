@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime
 import io
 import json
@@ -12,9 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from leafpress.cli import main
-from leafpress.control.register import rows_of
-from leafpress.model.leaflet import Leaflet, leaflet_from_source
-from leafpress.model.source import split_source
 
 from .conftest import write_leaflet
 
@@ -102,43 +98,35 @@ def test_a_damaged_record_fails_the_register_with_one_line(project, run):
         "version control (its leaflets are not built until then)"]
 
 
-# ---- Editions: language editions name their master and the version they were made from ----
+# ---- Editions: each names its master and the master's version it was made from ----
 
-@dataclasses.dataclass(frozen=True)
-class Edition(Leaflet):
-    """A Leaflet with the editions keys (edition_of, based_on_version, easy_read)."""
-
-    edition_of: str | None = None
-    based_on_version: str | None = None
-    easy_read: bool = False
-
-
-def _leaflet(brand, name: str, front: str, **edition) -> Leaflet:
-    from pathlib import Path
-
-    leaflet = leaflet_from_source(split_source(Path(name), f"---\n{front}\n---\nText.\n"), brand)
-    values = {f.name: getattr(leaflet, f.name) for f in dataclasses.fields(Leaflet)}
-    return Edition(**values, **edition) if edition else leaflet
-
-
-def test_editions_are_listed_with_their_master_and_flagged_when_out_of_date(brand):
-    master = _leaflet(brand, "hip.md", "title: Hip\nreference: RSC-HP-001\nversion: '1.2'")
-    polish = _leaflet(brand, "hip.pl.md", "title: Biodro\nlang: pl\nversion: '1.0'",
-                      edition_of="RSC-HP-001", based_on_version="1.2")
-    arabic = _leaflet(brand, "hip.ar.md", "title: الورك\nlang: ar\nversion: '1.0'",
-                      edition_of="hip", based_on_version="1.1")
-    easy = _leaflet(brand, "hip-easy.md", "title: Hip (easy read)\nversion: '1.0'",
-                    edition_of="hip", based_on_version="1.2", easy_read=True)
-    lost = _leaflet(brand, "x.md", "title: Lost\nversion: '1'", edition_of="RSC-NONE",
-                    based_on_version="1")
-    rows = {row.title: row for row in rows_of([master, polish, arabic, easy, lost], brand,
-                                               datetime.date(2027, 1, 1))}
-    assert (rows["Biodro"].lang, rows["Biodro"].edition) == ("pl", "current")
-    assert (rows["الورك"].lang, rows["الورك"].edition) == ("ar", "out of date")
-    assert (rows["Hip (easy read)"].lang, rows["Hip (easy read)"].edition) == ("Easy Read", "current")
-    assert rows["Lost"].edition == "master not found"
-    assert rows["Hip"].editions == ("pl (current)", "ar (out of date)", "Easy Read (current)")
-    assert rows["Hip"].edition == ""
+def test_editions_are_listed_after_their_master_and_flagged_when_out_of_date(project, monkeypatch):
+    monkeypatch.chdir(project)
+    folder = project / "leaflets"
+    write_leaflet(folder, "hip.md", "title: Hip\nreference: RSC-HP-001\nversion: '1.2'\n"
+                  "review_due: 2099-01-01")
+    write_leaflet(folder, "hip-pl.md", "title: Biodro\nlang: pl\nedition_of: hip\n"
+                  "based_on_version: '1.2'\nversion: '1.0'")
+    write_leaflet(folder, "hip-ar.md", "title: الورك\nlang: ar\nedition_of: hip\n"
+                  "based_on_version: '1.1'\nversion: '1.0'")
+    write_leaflet(folder, "hip-easy.md", "title: Hip (easy read)\nedition_of: hip\n"
+                  "easy_read: true\nbased_on_version: '1.2'\nversion: '1.0'")
+    write_leaflet(folder, "knee.md", "title: Knee\nversion: '1'")
+    result = CliRunner().invoke(main, ["register", "--today", TODAY, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["title"], r["edition_of"], r["based_on_version"], r["edition"]) for r in rows] == [
+        ("Hip", None, None, ""),
+        ("الورك", "hip", "1.1", "out of date"),
+        ("Hip (easy read)", "hip", "1.2", "current"),
+        ("Biodro", "hip", "1.2", "current"),
+        ("Knee", None, None, "")]
+    assert rows[0]["editions"] == ["العربية (out of date)", "Easy Read (current)",
+                                   "Polski (current)"]
+    # An edition carries its master's reference and review dates.
+    assert (rows[3]["lang"], rows[3]["reference"], rows[3]["review_due"]) == (
+        "Polski", "RSC-HP-001", "2099-01-01")
+    assert json.loads(result.stdout)["summary"]["editions_out_of_date"] == 1
 
 
 def test_csv_cells_that_excel_would_run_as_formulas_stay_text(project, monkeypatch):

@@ -13,14 +13,14 @@ import jinja2
 from markupsafe import Markup
 
 from leafpress import __version__
-from leafpress.catalogue.page import _inline, csp_hash
+from leafpress.catalogue.page import _inline
 from leafpress.control.record import Records
 from leafpress.control.register import DUE_SOON, OVERDUE, STALE, Register, rows_of
 from leafpress.errors import Diagnostic, error
 from leafpress.files import write_if_changed
 from leafpress.model.brand import Brand
 from leafpress.model.leaflet import Leaflet
-from leafpress.render.html import environment
+from leafpress.render.html import csp_hash, environment
 
 PAGE = "register.html"
 TEMPLATE = "register.html.j2"

@@ -18,6 +18,7 @@ from leafpress.control.record import RecordError, Records
 from leafpress.errors import Diagnostic, LeafletError, display_path
 from leafpress.model.brand import Brand
 from leafpress.model.dates import add_months
+from leafpress.model.editions import is_stale, link_editions, name_of
 from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source
 from leafpress.model.source import discover, read_source
 
@@ -47,10 +48,10 @@ class Row:
     days_to_review: int | None
     review: str  # overdue, due soon, current; "" when no date or not given out
     lang: str
-    edition_of: str | None = None  # the master's reference or stem, for an edition
+    edition_of: str | None = None  # the master's file stem, for an edition
     based_on_version: str | None = None
     edition: str = ""  # an edition against its master: current, out of date, master not found
-    editions: tuple[str, ...] = ()  # a master's editions: "pl (out of date)"
+    editions: tuple[str, ...] = ()  # a master's editions: "Polski (out of date)"
     # (version, first issued, archived files) for every issued version, oldest first
     archived_versions: tuple[tuple[str, datetime.date, tuple[Path, ...]], ...] = ()
 
@@ -103,43 +104,25 @@ def review_state(leaflet: Leaflet, today: datetime.date, due_soon_months: int) -
     return DUE_SOON if due <= add_months(today, due_soon_months) else CURRENT
 
 
-def _edition_fields(leaflet: Leaflet) -> tuple[str | None, str | None]:
-    # Language editions name their master and the master's version they translate
-    # (edition_of, based_on_version); read softly, so sources without them still list.
-    return getattr(leaflet, "edition_of", None), getattr(leaflet, "based_on_version", None)
-
-
-def _edition_state(leaflet: Leaflet, masters: dict[str, Leaflet]) -> str:
-    edition_of, based_on = _edition_fields(leaflet)
-    if edition_of is None:
+def _edition_state(leaflet: Leaflet) -> str:
+    """An edition against its master, by the editions' own rule (model/editions.py)."""
+    if not leaflet.is_edition:
         return ""
-    master = masters.get(edition_of)
-    if master is None:
+    if leaflet.master_version is None:  # not linked: its master is not among the sources
         return "master not found"
-    return CURRENT if based_on is not None and based_on == master.version else STALE
-
-
-def _label(leaflet: Leaflet) -> str:
-    return "Easy Read" if getattr(leaflet, "easy_read", False) else leaflet.lang
+    return STALE if is_stale(leaflet) else CURRENT
 
 
 def rows_of(leaflets: Iterable[Leaflet], brand: Brand, today: datetime.date,
             records: Records | None = None) -> list[Row]:
-    """The register's rows, masters and editions sorted by title."""
+    """The register's rows (editions linked by link_editions), sorted by title."""
     leaflets = list(leaflets)
     records = records or Records()
-    masters: dict[str, Leaflet] = {}
+    editions: dict[str, list[str]] = {}
     for leaflet in leaflets:
-        if _edition_fields(leaflet)[0] is None:
-            masters.setdefault(leaflet.stem, leaflet)
-            if leaflet.reference:
-                masters.setdefault(leaflet.reference, leaflet)
-    states = {leaflet.path: _edition_state(leaflet, masters) for leaflet in leaflets}
-    editions: dict[Path, list[str]] = {}
-    for leaflet in leaflets:
-        master = masters.get(_edition_fields(leaflet)[0] or "")
-        if master is not None and master is not leaflet:
-            editions.setdefault(master.path, []).append(f"{_label(leaflet)} ({states[leaflet.path]})")
+        if leaflet.is_edition and leaflet.master_version is not None:
+            editions.setdefault(leaflet.edition_of, []).append(
+                f"{name_of(leaflet)} ({_edition_state(leaflet)})")
     rows = []
     for leaflet in leaflets:
         record = records.of(leaflet)
@@ -150,7 +133,6 @@ def rows_of(leaflets: Iterable[Leaflet], brand: Brand, today: datetime.date,
             for item in archived(brand, leaflet.path, leaflet.stem, record):
                 version, day, files = issued[item.issue.version]
                 issued[version] = (version, day, files + (item.path,))
-        edition_of, based_on = _edition_fields(leaflet)
         due = leaflet.review_due
         rows.append(Row(
             source=display_path(leaflet.path), stem=leaflet.stem, title=leaflet.title,
@@ -159,23 +141,31 @@ def rows_of(leaflets: Iterable[Leaflet], brand: Brand, today: datetime.date,
             reviewed=leaflet.reviewed, review_due=due,
             days_to_review=(due - today).days if due else None,
             review=review_state(leaflet, today, brand.governance.due_soon_months),
-            lang=_label(leaflet), edition_of=edition_of, based_on_version=based_on,
-            edition=states[leaflet.path], editions=tuple(editions.get(leaflet.path, ())),
+            lang=name_of(leaflet) if leaflet.is_edition else leaflet.lang,
+            edition_of=leaflet.edition_of, based_on_version=leaflet.based_on_version,
+            edition=_edition_state(leaflet),
+            editions=tuple(editions.get(leaflet.path.stem, ()) if not leaflet.is_edition else ()),
             archived_versions=tuple(issued.values()),
         ))
-    rows.sort(key=lambda row: (row.title.casefold(), row.edition_of or "", row.stem))
+    # By title, each master followed by its editions.
+    titles = {leaflet.path.stem: leaflet.title.casefold() for leaflet in leaflets
+              if not leaflet.is_edition}
+    rows.sort(key=lambda row: (titles.get(row.edition_of or row.stem, row.title.casefold()),
+                               row.edition_of is not None, row.stem))
     return rows
 
 
 def read_register(sources: list[Path], brand: Brand, today: datetime.date) -> Register:
     """Read every source (no rendering) into a register; unreadable ones become problems."""
     paths, problems = discover(sources)
-    leaflets = []
+    parsed = []
     for path in paths:
         try:
-            leaflets.append(leaflet_from_source(read_source(path), brand))
+            parsed.append(leaflet_from_source(read_source(path), brand))
         except LeafletError as exc:
             problems.extend(exc.diagnostics)
+    leaflets, unlinked = link_editions(parsed)
+    problems += unlinked
     records = Records()
     register = Register(today, brand.governance.due_soon_months,
                         rows_of(leaflets, brand, today, records), problems)

@@ -13,9 +13,11 @@ from leafpress.model.leaflet import Leaflet
 
 PAGES_PER_SHEET = 4  # a folded A4 sheet, printed on both sides
 # The leaflet's own layer: its pages exactly as laid out with a footer, without drawing one.
-# (Only the margin boxes go: a named page, or a page without its rule, would lay out anew.)
+# (Only the margin boxes go: a named page, or a page without its rule, would lay out anew.
+# A draft's top-margin words go too: the footer layer draws them, on every page.)
 NO_FOOTER = ("@page { border-bottom-color: transparent; @bottom-left { content: none } "
-             "@bottom-center { content: none } @bottom-right { content: none } }")
+             "@bottom-center { content: none } @bottom-right { content: none } "
+             "@top-center { content: none } }")
 
 
 class Booklet(PdfFormat):

@@ -3,6 +3,8 @@ on 40-cell, 25-line pages, for an embosser or a braille display."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +91,10 @@ class Braille(Format):
             return "".join(TO_BRF.get(0x2800 + (ord(c) - 0x2800) % 64, " ") if "\u2800" <= c <= "\u28ff"
                            else " " if c.isspace() else "?" for c in cells)
 
-        return Output(typeset(linear(page), translate), None, warnings)
+        # A draft's words, as the template wrote them (translated), head every braille page.
+        draft = re.search(r'<body[^>]*\sdata-draft="([^"]*)"', page)
+        return Output(typeset(linear(page), translate, html.unescape(draft[1]) if draft else ""),
+                      None, warnings)
 
     def count_pages(self, path: Path) -> int | None:
         return path.read_bytes().count(PAGE_END.encode())

@@ -211,8 +211,9 @@ def centred(lines: list[str], width: int = CELLS) -> list[str]:
     return [" " * ((width - len(line)) // 2) + line for line in lines]
 
 
-def typeset(blocks: list[Block], translate: Callable[[str], str]) -> bytes:
-    """Blocks to a BRF: braille ASCII, 40 cells by 25 lines, page numbers at the top right."""
+def typeset(blocks: list[Block], translate: Callable[[str], str], running: str = "") -> bytes:
+    """Blocks to a BRF: braille ASCII, 40 cells by 25 lines, page numbers at the top right,
+    and `running` (a draft's mark) at the top left of every page."""
     body = LINES - 1
     pages: list[list[str]] = [[]]
 
@@ -254,10 +255,13 @@ def typeset(blocks: list[Block], translate: Callable[[str], str]) -> bytes:
             put(wrap(cells, 2 * block.level, 2 * block.level + 2))
         else:
             put(wrap(cells, 2, 0))
+    head = translate(running) if running else ""
     out = []
     for number, lines in enumerate(pages, 1):
         while lines and not lines[-1]:  # nor ends with one
             lines.pop()
         label = translate(str(number))
-        out.append(LINE_END.join([label.rjust(CELLS), *lines]) + LINE_END + PAGE_END)
+        top = head[:CELLS - len(label) - 1].ljust(CELLS - len(label)) + label if head \
+            else label.rjust(CELLS)
+        out.append(LINE_END.join([top, *lines]) + LINE_END + PAGE_END)
     return "".join(out).encode("ascii")
