@@ -63,7 +63,9 @@ def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_l
             conn.send(Outcome(key, error=str(exc), diagnostics=tuple(exc.diagnostics)))
         except MemoryError:
             conn.send(Outcome(key, error=_out_of_memory(memory_limit)))
-        except RecursionError:
+        except (RecursionError, SystemError):
+            # Deep recursion that meets the memory cap can surface from CPython as a
+            # SystemError ("error return without exception set") instead.
             conn.send(Outcome(key, error="nested too deeply to render; flatten lists and quotes"))
         except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
             detail = traceback.format_exception_only(exc)[-1].strip()
