@@ -133,7 +133,7 @@ def register(sources: tuple[Path, ...], csv_file: Path | None, as_json: bool,
     scheduled job can tell someone.
     """
     from leafpress.build.builder import DEFAULT_SOURCES
-    from leafpress.catalogue.register import render_page
+    from leafpress.catalogue.register import register_html
     from leafpress.control.register import human_lines, read_register, to_csv, to_json
     from leafpress.files import atomic_write
 
@@ -146,7 +146,7 @@ def register(sources: tuple[Path, ...], csv_file: Path | None, as_json: bool,
         if csv_file:
             atomic_write(csv_file, to_csv(found))
         if html_file:
-            atomic_write(html_file, render_page(found, brand, html_file.parent).encode("utf-8"))
+            atomic_write(html_file, register_html(found, brand, html_file.parent).encode("utf-8"))
     except OSError as exc:
         _print(error("write", Path(exc.filename or csv_file or html_file), 0,
                      f"cannot write: {exc.strerror or exc}"))

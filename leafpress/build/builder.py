@@ -209,14 +209,14 @@ class _Build:
         self.thumbnails: dict[Path, bytes] = {}
         self.issuing = Issuing(brand, datetime.date.today())
 
-    def note(self, diagnostic: Diagnostic) -> None:
+    def tell(self, diagnostic: Diagnostic) -> None:
         self.result.diagnostics.append(diagnostic)
         self.report(diagnostic)
 
     def fail(self, source: Path, *problems: Diagnostic, target: Path | None = None) -> None:
         """The one place a leaflet fails: say why, count it once, move the bar on."""
         for problem in problems:
-            self.note(problem)
+            self.tell(problem)
         if source not in self.result.failed:
             self.result.failed.append(source)
         if target is not None:
@@ -232,7 +232,7 @@ class _Build:
             if problem.severity == ERROR:
                 self.fail(problem.path, problem)
             else:
-                self.note(problem)
+                self.tell(problem)
         self.result.leaflets = leaflets  # withdrawn ones too: the catalogue must drop them
         return [leaflet for leaflet in leaflets if self.admit(leaflet)]
 
@@ -267,7 +267,7 @@ class _Build:
             for name in chosen:
                 fmt = registry.get(name)
                 if reason := fmt.skip_reason(leaflet):
-                    self.note(Diagnostic(INFO, "skipped", leaflet.path, 0, reason))
+                    self.tell(Diagnostic(INFO, "skipped", leaflet.path, 0, reason))
                     continue
                 # Editions are listed on their master's card: no picture of their own.
                 job = Job(leaflet, name, self.out / fmt.output_name(leaflet.stem),
@@ -294,15 +294,15 @@ class _Build:
             self.fail(job.leaflet.path, *problems)
             return False
         for problem in problems:
-            self.note(problem)
+            self.tell(problem)
         return True
 
     def warn(self, leaflet: Leaflet, messages: Iterable[str]) -> None:
         """Warnings about one output (already capped), each at the line it names."""
         for message in messages:
-            self.note(warning("resource", leaflet.path, line_for(leaflet, message), message))
+            self.tell(warning("resource", leaflet.path, line_for(leaflet, message), message))
 
-    def render(self, work: list[Job], jobs: int | None, limits: Limits) -> Iterable[Outcome]:
+    def outcomes(self, work: list[Job], jobs: int | None, limits: Limits) -> Iterable[Outcome]:
         self.progress.start(len(work))
         if any(registry.get(job.fmt).needs_weasyprint for job in work):
             from leafpress.render.pdf import preload
@@ -359,13 +359,13 @@ class _Build:
     def record(self, manifest: Manifest) -> None:
         """Save what this build issued (beside the sources) and built (in the manifest)."""
         for problem in self.issuing.save():
-            self.note(problem)
+            self.tell(problem)
         if not self.result.written:
             return
         try:
             manifest.save()
         except OSError as exc:  # the outputs are fine; the next build just redoes them
-            self.note(warning("manifest", self.out / manifest.own_name, 0,
+            self.tell(warning("manifest", self.out / manifest.own_name, 0,
                               f"could not record the build: {exc.strerror}"))
 
     def write_catalogue(self, chosen: tuple[str, ...]) -> None:
@@ -375,7 +375,7 @@ class _Build:
             self.out, self.result.leaflets, self.brand, rebuilt=self.result.written,
             failed=self.result.failed, thumbnails=self.thumbnails)
         for problem in self.result.catalogue.diagnostics:
-            self.note(problem)
+            self.tell(problem)
 
     def write_register(self) -> None:
         """register.html beside the catalogue: owners, approvals, reviews, issued versions."""
@@ -383,7 +383,7 @@ class _Build:
 
         for problem in write_page(self.out, self.result.leaflets, self.brand,
                                   self.issuing.today, self.issuing.records):
-            self.note(problem)
+            self.tell(problem)
 
 
 def build(
@@ -419,10 +419,10 @@ def build(
                                f"{(exc.strerror or str(exc)).lower()}") from None
     manifest = Manifest.load(out, shard)
     for problem in manifest.problems:
-        run.note(problem)
+        run.tell(problem)
     run.withdraw(manifest)
     work = run.plan(leaflets, formats, manifest)
-    for outcome in run.render(work, jobs, limits):
+    for outcome in run.outcomes(work, jobs, limits):
         run.accept(outcome, manifest)
     run.record(manifest)
     if catalogue:

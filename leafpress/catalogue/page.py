@@ -484,7 +484,7 @@ def _inline(path: Path) -> str:
     return text
 
 
-def render_page(cards: list[Card], brand: Brand, today: datetime.date, logo: str | None,
+def catalogue_html(cards: list[Card], brand: Brand, today: datetime.date, logo: str | None,
                 search_version: str | None = None) -> str:
     """The catalogue's HTML, with its CSS and script inline and allowed by hash.
 
@@ -621,7 +621,7 @@ def write_catalogue(
         # Written first: a new page never asks for an index that is not there yet.
         version = search.write_scripts(out, [card.document() for card in result.cards],
                                        brand.synonyms)
-        page = render_page(result.cards, brand, today, logo, version)
+        page = catalogue_html(result.cards, brand, today, logo, version)
     except jinja2.TemplateNotFound as exc:
         result.diagnostics.append(error("catalogue", brand.templates / exc.name, 0,
                                         "cannot write the catalogue: file not found"))

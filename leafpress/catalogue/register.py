@@ -28,7 +28,7 @@ SCRIPT = "register.js"
 STYLESHEET = "register.css"
 
 
-def render_page(register: Register, brand: Brand, folder: Path) -> str:
+def register_html(register: Register, brand: Brand, folder: Path) -> str:
     """The page for a file in folder (links to the archive are relative to it)."""
     style = (f":root{{--primary:{brand.primary};--accent:{brand.accent}}}\n"
              + _inline(brand.styles / STYLESHEET))
@@ -51,7 +51,7 @@ def write_page(out: Path, leaflets: Iterable[Leaflet], brand: Brand, today: date
     register = Register(today, brand.governance.due_soon_months,
                         rows_of(leaflets, brand, today, records))
     try:
-        write_if_changed(out / PAGE, render_page(register, brand, out).encode("utf-8"))
+        write_if_changed(out / PAGE, register_html(register, brand, out).encode("utf-8"))
     except jinja2.TemplateError as exc:
         where = brand.templates / (getattr(exc, "name", None) or TEMPLATE)
         return [error("register", where, getattr(exc, "lineno", 0) or 0,

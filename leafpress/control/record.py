@@ -108,7 +108,7 @@ def parse(path: Path, text: str) -> list[Issue]:
     return issues
 
 
-def render(issues: list[Issue]) -> bytes:
+def to_csv(issues: list[Issue]) -> bytes:
     """The record's bytes: grouped by leaflet, each leaflet's versions in the order issued."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -186,7 +186,7 @@ class Record:
             current = _read(self.path)  # another shard may have added rows since we read
             known = {(i.stem, i.version) for i in current}
             merged = current + [i for i in self.added if (i.stem, i.version) not in known]
-            atomic_write(self.path, render(merged))
+            atomic_write(self.path, to_csv(merged))
         self.issues, self.added = merged, []
         return True
 

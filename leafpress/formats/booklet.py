@@ -43,19 +43,19 @@ class Booklet(PdfFormat):
         # pages carries the footers ("Page 3 of 8" needs the padded count) and the notes
         # pages, which go before the back cover, and the imposition lays one over the other.
         content = {"layer": "content"}
-        output = self.render_pdf(leaflet, brand, state, content, stylesheets=state.no_footer)
+        output = self.pdf_output(leaflet, brand, state, content, stylesheets=state.no_footer)
         if output.errors:
             return output
         if output.pages % PAGES_PER_SHEET == 1:
             # One page over a sheet: try the back matter on the body's last page instead of
             # a page of its own (still the back cover); a whole sheet saved when it fits.
-            shared = self.render_pdf(leaflet, brand, state, {**content, "back_matter_follows": True},
+            shared = self.pdf_output(leaflet, brand, state, {**content, "back_matter_follows": True},
                                      stylesheets=state.no_footer)
             if shared.pages == output.pages - 1 and not shared.errors:
                 shared.warnings = output.warnings
                 output = shared
         pages = output.pages + -output.pages % PAGES_PER_SHEET
-        furniture = self.render_pdf(leaflet, brand, state, {
+        furniture = self.pdf_output(leaflet, brand, state, {
             "layer": "furniture", "pages": pages, "notes_pages": pages - output.pages}, body="")
         if furniture.pages != pages:
             raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "

@@ -27,7 +27,7 @@ class PdfFormat(Format):
 
         return Renderer(brand, self.stylesheets(brand))
 
-    def render_pdf(self, leaflet: Leaflet, brand: Brand, renderer: Any,
+    def pdf_output(self, leaflet: Leaflet, brand: Brand, renderer: Any,
                    extras: dict | None = None, body: str | None = None,
                    stylesheets: list | None = None) -> Output:
         """The leaflet through the template and WeasyPrint; body warnings come first."""
@@ -38,7 +38,7 @@ class PdfFormat(Format):
                       rendered.errors, dependencies=rendered.dependencies)
 
     def render(self, leaflet: Leaflet, brand: Brand, state: Any) -> Output:
-        return self.render_pdf(leaflet, brand, state)
+        return self.pdf_output(leaflet, brand, state)
 
     def count_pages(self, path: Path) -> int | None:
         from leafpress.render.thumbnail import page_count

@@ -113,15 +113,16 @@ def _converted(body: str, path: Path, first_line: int) -> tuple[str, tuple[str, 
     return html, tuple(dropped)
 
 
-def render_body(leaflet: Leaflet, notes: list[str] | None = None) -> str:
-    """The leaflet's body as sanitised HTML, the one every format shows; warnings into notes.
+def render_body(leaflet: Leaflet, warnings: list[str] | None = None) -> str:
+    """The leaflet's body as sanitised HTML, the one every format shows; what was dropped on
+    the way (links printed as text, images left out) is added to warnings.
 
     Right-to-left editions get their left-to-right runs (phone numbers, references) isolated;
     Easy Read paragraphs that open with a picture are marked for the picture column.
     """
     body, dropped = _converted(leaflet.body, leaflet.path, leaflet.body_line)
-    if notes is not None:
-        notes.extend(dropped)
+    if warnings is not None:
+        warnings.extend(dropped)
     if is_rtl(leaflet.lang):
         body = isolate_ltr_runs(body)
     if leaflet.easy_read:
@@ -130,9 +131,9 @@ def render_body(leaflet: Leaflet, notes: list[str] | None = None) -> str:
 
 
 def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | None = None,
-                notes: list[str] | None = None, body: str | None = None) -> str:
+                warnings: list[str] | None = None, body: str | None = None) -> str:
     """Render the leaflet's page for one format, in its language; warnings about the body
-    go into notes.
+    go into warnings.
 
     body: the sanitised body when the format has already made it (render_body) and changed
     only what its medium needs, such as where images are; extras override template values.
@@ -142,7 +143,7 @@ def render_html(leaflet: Leaflet, brand: Brand, fmt: str = "a4", extras: dict | 
     env.install_gettext_translations(translations(brand.templates, leaflet.lang), newstyle=True)
     template = env.get_template(TEMPLATE)
     if body is None:
-        body = render_body(leaflet, notes)
+        body = render_body(leaflet, warnings)
     values = dict(extras or {})
     values.setdefault("logo_url", brand.logo.as_uri())
     if "qr_code" not in values:
