@@ -21,14 +21,14 @@ from leafpress.check.languages import language_problems
 from leafpress.check.review import build_review
 from leafpress.check.staleness import build_staleness
 from leafpress.control.issuing import Issuing
-from leafpress.errors import ERROR, INFO, ConfigError, Diagnostic, LeafletError, error, warning
+from leafpress.errors import ERROR, INFO, ConfigError, Diagnostic, error, warning
 from leafpress.files import atomic_write, remove_partials, write_if_changed
-from leafpress.formats.base import Format, Output
+from leafpress.formats.base import Output
 from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
-from leafpress.model.editions import link_editions
-from leafpress.model.leaflet import WITHDRAWN, Leaflet, leaflet_from_source, url_findings
-from leafpress.model.source import discover, read_source
+from leafpress.model.editions import read_leaflets
+from leafpress.model.leaflet import WITHDRAWN, Leaflet, url_findings
+from leafpress.model.source import discover
 
 if TYPE_CHECKING:
     from leafpress.catalogue.page import CatalogueResult
@@ -92,15 +92,8 @@ def load(paths: list[Path], brand: Brand,
          strict: bool = False) -> tuple[list[Leaflet], list[Diagnostic]]:
     """Read and validate every source before anything is written, and link editions to their
     masters (overdue or stale: warn, or refuse with strict)."""
-    parsed: list[Leaflet] = []
-    problems: list[Diagnostic] = []
-    for path in paths:
-        try:
-            parsed.append(leaflet_from_source(read_source(path), brand))
-        except LeafletError as exc:
-            problems.extend(exc.diagnostics)
-    linked, edition_problems = link_editions(parsed)
-    problems += edition_problems + language_problems(linked, brand)
+    linked, problems = read_leaflets(paths, brand)
+    problems += language_problems(linked, brand)
     refused = {d.path for d in problems if d.severity == ERROR}
     # Two sources that would write the same files: neither is built.
     by_stem: dict[str, list[Path]] = {}

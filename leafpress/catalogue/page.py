@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import logging
 import os
@@ -21,7 +20,6 @@ from leafpress import __version__
 from leafpress import formats as registry
 from leafpress.catalogue import search
 from leafpress.catalogue.search import fold
-from leafpress.formats.base import human_size
 from leafpress.model.brand import MIN_CONTRAST, Brand, contrast_on_white, shown_ratio
 from leafpress.control.archive import archived
 from leafpress.control.record import RECORD_NAME, RecordError, Records

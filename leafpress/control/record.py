@@ -230,4 +230,4 @@ def new_issue(leaflet: Leaflet, today: datetime.date) -> Issue:
 
 
 __all__ = ["HEADER", "Issue", "RECORD_NAME", "Record", "RecordError", "Records", "changed_since_issue",
-           "new_issue", "parse", "record_path", "render", "text_digest"]
+           "new_issue", "parse", "record_path", "text_digest", "to_csv"]

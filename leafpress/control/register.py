@@ -15,12 +15,12 @@ from pathlib import Path
 
 from leafpress.control.archive import archived
 from leafpress.control.record import RecordError, Records
-from leafpress.errors import Diagnostic, LeafletError, display_path
+from leafpress.errors import Diagnostic, display_path
 from leafpress.model.brand import Brand
 from leafpress.model.dates import add_months
-from leafpress.model.editions import is_stale, link_editions, name_of
-from leafpress.model.leaflet import APPROVED, Leaflet, leaflet_from_source
-from leafpress.model.source import discover, read_source
+from leafpress.model.editions import is_stale, name_of, read_leaflets
+from leafpress.model.leaflet import APPROVED, Leaflet
+from leafpress.model.source import discover
 
 OVERDUE, DUE_SOON, CURRENT = "overdue", "due soon", "current"
 STALE = "out of date"
@@ -158,14 +158,8 @@ def rows_of(leaflets: Iterable[Leaflet], brand: Brand, today: datetime.date,
 def read_register(sources: list[Path], brand: Brand, today: datetime.date) -> Register:
     """Read every source (no rendering) into a register; unreadable ones become problems."""
     paths, problems = discover(sources)
-    parsed = []
-    for path in paths:
-        try:
-            parsed.append(leaflet_from_source(read_source(path), brand))
-        except LeafletError as exc:
-            problems.extend(exc.diagnostics)
-    leaflets, unlinked = link_editions(parsed)
-    problems += unlinked
+    leaflets, unreadable = read_leaflets(paths, brand)
+    problems += unreadable
     records = Records()
     register = Register(today, brand.governance.due_soon_months,
                         rows_of(leaflets, brand, today, records), problems)

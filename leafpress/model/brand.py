@@ -6,7 +6,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from leafpress.errors import ConfigError
 from leafpress.suggest import did_you_mean

@@ -11,10 +11,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
-from leafpress.errors import Diagnostic, error
+from leafpress.errors import Diagnostic, LeafletError, error
+from leafpress.model.brand import Brand
 from leafpress.model.language import edition_name, english_name, same_language
-from leafpress.model.leaflet import Leaflet
+from leafpress.model.leaflet import Leaflet, leaflet_from_source
+from leafpress.model.source import read_source
 from leafpress.suggest import did_you_mean
 
 EASY_READ_SUFFIX = "easy-read"
@@ -64,6 +67,20 @@ def is_ahead(leaflet: Leaflet) -> bool:
 def kind(leaflet: Leaflet) -> str:
     """'translation' or 'Easy Read edition', for messages."""
     return "Easy Read edition" if leaflet.easy_read else "translation"
+
+
+def read_leaflets(paths: Iterable[Path], brand: Brand) -> tuple[list[Leaflet], list[Diagnostic]]:
+    """Read and validate every source, then link editions to their masters: the linked
+    leaflets, and every front-matter and linking problem (build and the register share it)."""
+    parsed: list[Leaflet] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            parsed.append(leaflet_from_source(read_source(path), brand))
+        except LeafletError as exc:
+            problems.extend(exc.diagnostics)
+    linked, link_problems = link_editions(parsed)
+    return linked, problems + link_problems
 
 
 def link_editions(leaflets: Iterable[Leaflet]) -> tuple[list[Leaflet], list[Diagnostic]]:
