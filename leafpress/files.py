@@ -131,6 +131,32 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         _fsync_folder(path.parent)
 
 
+def write_new(path: Path, data: bytes, mode: int = 0o444) -> bool:
+    """Write data at path unless a file is already there; True if it wrote.
+
+    Written to a temp file, synced, then hard-linked into place: link() never replaces an
+    existing file (not even one that appears meanwhile), and a reader never sees half a file.
+    """
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    _fsync_folder(path.parent)
+    return True
+
+
 def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     """atomic_write unless path already holds data: a no-op build must write nothing."""
     try:

@@ -6,14 +6,12 @@ brand's [governance] archive folder, or archive/ beside the leaflet's source.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from leafpress import formats as registry
-from leafpress.files import PARTIAL_SUFFIX
+from leafpress.files import write_new
 from leafpress.model.brand import Brand
 from leafpress.control.record import Issue, Record
 
@@ -46,33 +44,9 @@ def file_name(issue: Issue, fmt: registry.Format) -> str:
 
 
 def keep(path: Path, data: bytes) -> bool:
-    """Write data at path unless a file is already there; True if it wrote.
-
-    Written to a temp file, synced, then hard-linked into place: link() never replaces an
-    existing file, and a reader never sees half a file.
-    """
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o444)  # read-only: an archived copy is evidence
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            return False
-    finally:
-        Path(temp).unlink(missing_ok=True)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
-    return True
+    """Archive data at path unless a file is already there, read-only (an archived copy is
+    evidence); True if it wrote."""
+    return write_new(path, data, mode=0o444)
 
 
 def archived(brand: Brand, source: Path, stem: str, record: Record) -> list[Archived]:
