@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import markdown
 import pytest
 import yaml
 
+from leafpress import formats
 from leafpress.build.builder import build
 from leafpress.model.brand import load_brand
 
@@ -65,27 +67,6 @@ def shared_folder(tmp_path_factory, name: str, make) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def built_samples(tmp_path_factory, brand):
-    """Every sample built as A4, with its catalogue, once per test run; the output folder."""
-    def make(out: Path) -> None:
-        result = build([sample_sources(out)], out, brand, jobs=2)
-        assert result.ok, [str(d) for d in result.diagnostics]
-
-    return shared_folder(tmp_path_factory, "dist", make)
-
-
-@pytest.fixture(scope="session")
-def sample_formats(tmp_path_factory, brand):
-    """Every sample built as large print and as a booklet, once per test run; the folder."""
-    def make(out: Path) -> None:
-        result = build([sample_sources(out)], out, brand,
-                       formats=("large-print", "booklet"), jobs=2, catalogue=False)
-        assert result.ok, [str(d) for d in result.diagnostics]
-
-    return shared_folder(tmp_path_factory, "formats", make)
-
-
 # Expected values come from the files as independent tools read them, never from
 # leafpress's own parsers: a bug there must not move the expectation with the output.
 BRAND = tomllib.loads((ROOT / "styles" / "brand.toml").read_text(encoding="utf-8"))
@@ -104,13 +85,22 @@ def reference_html(body: str) -> str:
 
 @pytest.fixture(scope="session")
 def every_format(tmp_path_factory, brand):
-    """Every sample in every PDF format, built once per test run; the output folder."""
+    """Every sample and edition in every format, with its catalogue, built once per test run
+    (whichever xdist worker asks first); the output folder. Read it, never change it."""
     def make(out: Path) -> None:
-        result = build([sample_sources(out)], out, brand,
-                       formats=("a4", "large-print", "booklet"), jobs=2)
+        notes: list = []
+        result = build([sample_sources(out)], out, brand, formats=tuple(formats.names()), jobs=2,
+                       report=notes.append)
         assert result.ok, [str(d) for d in result.diagnostics]
+        (out.parent / f"{out.name}.notes").write_bytes(pickle.dumps(notes))
 
     return shared_folder(tmp_path_factory, "every-format", make)
+
+
+@pytest.fixture(scope="session")
+def every_format_notes(every_format):
+    """What that build reported (warnings and notes), in order."""
+    return pickle.loads((every_format.parent / f"{every_format.name}.notes").read_bytes())
 
 
 def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:

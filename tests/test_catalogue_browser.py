@@ -36,7 +36,7 @@ def copy_three(sources: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, brand, built_samples):
+def site(tmp_path_factory, brand, every_format):
     """Three samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
     root = tmp_path_factory.mktemp("site")
     sources = root / "leaflets"
@@ -46,11 +46,11 @@ def site(tmp_path_factory, brand, built_samples):
     # The three's PDFs and thumbnails, and the manifest, from the shared build: only the new
     # one renders (not its catalogue record, which lists every sample).
     (out / THUMBS).mkdir(parents=True)
-    shutil.copy2(built_samples / ".leafpress-manifest.json", out)
+    shutil.copy2(every_format / ".leafpress-manifest.json", out)
     for name in THREE:
         stem = Path(name).stem
-        shutil.copy2(built_samples / f"{stem}.pdf", out)
-        shutil.copy2(built_samples / THUMBS / f"{stem}.webp", out / THUMBS)
+        shutil.copy2(every_format / f"{stem}.pdf", out)
+        shutil.copy2(every_format / THUMBS / f"{stem}.webp", out / THUMBS)
     result = build([sources], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     assert [p.name for p in result.written] == ["neck-pain-exercises.pdf"]

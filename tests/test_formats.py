@@ -29,12 +29,6 @@ LONG = "lumbar-discectomy-recovery"  # 12 booklet pages: three sheets
 FOOTER_PAGE = re.compile(r"Page (\d+) of (\d+)")
 
 
-@pytest.fixture(scope="module")
-def formats(sample_formats):
-    """Every sample built as large print and as a booklet, once for the whole run."""
-    return sample_formats
-
-
 def leaflet(stem: str) -> tuple[dict, str]:
     """A sample's front matter and body, as PyYAML reads them (not leafpress's parser)."""
     return front_matter(SAMPLES / f"{stem}.md")
@@ -112,14 +106,14 @@ def body_runs(path: Path, bottom_margin_mm: float):
 # ---- Page sizes and counts ----
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_large_print_pages_are_a4_portrait(formats, stem):
-    for page in pypdf.PdfReader(formats / f"{stem}-large-print.pdf").pages:
+def test_large_print_pages_are_a4_portrait(every_format, stem):
+    for page in pypdf.PdfReader(every_format / f"{stem}-large-print.pdf").pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_PORTRAIT, abs=0.1)
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_booklet_sheets_are_a4_landscape_and_carry_every_page_once(formats, stem):
-    path = formats / f"{stem}-booklet.pdf"
+def test_booklet_sheets_are_a4_landscape_and_carry_every_page_once(every_format, stem):
+    path = every_format / f"{stem}-booklet.pdf"
     reader = pypdf.PdfReader(path)
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_LANDSCAPE, abs=0.01)
@@ -131,16 +125,16 @@ def test_booklet_sheets_are_a4_landscape_and_carry_every_page_once(formats, stem
     assert {y for _, y in labels} == {str(total)}
 
 
-def test_the_long_sample_is_a_booklet_of_more_than_one_sheet(formats):
-    labels = FOOTER_PAGE.findall(pdf_text(formats / f"{LONG}-booklet.pdf"))
+def test_the_long_sample_is_a_booklet_of_more_than_one_sheet(every_format):
+    labels = FOOTER_PAGE.findall(pdf_text(every_format / f"{LONG}-booklet.pdf"))
     assert int(labels[0][1]) >= 8
 
 
 # ---- Booklet imposition, read back from where the text is ----
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_booklet_pages_are_in_saddle_stitch_order(formats, stem):
-    path = formats / f"{stem}-booklet.pdf"
+def test_booklet_pages_are_in_saddle_stitch_order(every_format, stem):
+    path = every_format / f"{stem}-booklet.pdf"
     reader = pypdf.PdfReader(path)
     n = 2 * len(reader.pages)
     centre = A4_LANDSCAPE[0] / 2
@@ -154,8 +148,8 @@ def test_booklet_pages_are_in_saddle_stitch_order(formats, stem):
     assert seen == [([(str(left), str(n))], [(str(right), str(n))]) for left, right in expected]
 
 
-def test_booklet_pages_are_centred_and_text_stays_10mm_from_the_fold_and_edges(formats):
-    path = formats / f"{LONG}-booklet.pdf"
+def test_booklet_pages_are_centred_and_text_stays_10mm_from_the_fold_and_edges(every_format):
+    path = every_format / f"{LONG}-booklet.pdf"
     width, height = A4_LANDSCAPE
     gap = (width - 2 * A5_WIDTH) / 2  # 0.5 mm each side
     for side in range(1, len(pypdf.PdfReader(path).pages) + 1):
@@ -170,9 +164,9 @@ def test_booklet_pages_are_centred_and_text_stays_10mm_from_the_fold_and_edges(f
 
 
 @pytest.mark.parametrize("fmt", ["a4", "large-print"])
-def test_a4_text_stays_10mm_inside_the_page(built_samples, formats, fmt):
+def test_a4_text_stays_10mm_inside_the_page(every_format, fmt):
     for stem in STEMS:
-        path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+        path = every_format / (f"{stem}.pdf" if fmt == "a4" else f"{stem}-{fmt}.pdf")
         width, height = A4_PORTRAIT
         for page in range(1, len(pypdf.PdfReader(path).pages) + 1):
             found = words(path, page)
@@ -181,8 +175,8 @@ def test_a4_text_stays_10mm_inside_the_page(built_samples, formats, fmt):
                 assert min(x0, y0, width - x1, height - y1) >= 10 * MM, f"{path.name} p{page}: {text!r}"
 
 
-def test_notes_pages_pad_the_booklet_just_before_the_back_cover(formats):
-    path = formats / f"{LONG}-booklet.pdf"
+def test_notes_pages_pad_the_booklet_just_before_the_back_cover(every_format):
+    path = every_format / f"{LONG}-booklet.pdf"
     reader = pypdf.PdfReader(path)
     centre = A4_LANDSCAPE[0] / 2
     pages: dict[int, str] = {}
@@ -201,8 +195,8 @@ def test_notes_pages_pad_the_booklet_just_before_the_back_cover(formats):
 
 
 @pytest.mark.parametrize("fmt", ["large-print", "booklet"])
-def test_every_sentence_of_the_long_sample_is_in_the_format(formats, fmt):
-    pages = printed_pages(formats / f"{LONG}-{fmt}.pdf", fmt)
+def test_every_sentence_of_the_long_sample_is_in_the_format(every_format, fmt):
+    pages = printed_pages(every_format / f"{LONG}-{fmt}.pdf", fmt)
     in_order = sorted(pages, key=lambda text: int(FOOTER_PAGE.search(text)[1]))
     text = without_footers(normalise(without_link_addresses(" ".join(in_order))))
     flat = text.replace("-", "")
@@ -214,8 +208,8 @@ def test_every_sentence_of_the_long_sample_is_in_the_format(formats, fmt):
 # ---- Type sizes measured on the page ----
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_large_print_body_is_18pt_and_nothing_but_the_footer_is_under_16pt(formats, stem):
-    runs = body_runs(formats / f"{stem}-large-print.pdf", bottom_margin_mm=28)
+def test_large_print_body_is_18pt_and_nothing_but_the_footer_is_under_16pt(every_format, stem):
+    runs = body_runs(every_format / f"{stem}-large-print.pdf", bottom_margin_mm=28)
     by_size = Counter()
     for _, size, _, _, text in runs:
         by_size[size] += len(text)
@@ -223,13 +217,13 @@ def test_large_print_body_is_18pt_and_nothing_but_the_footer_is_under_16pt(forma
     assert body_size >= 18
     small = [(size, text) for _, size, _, _, text in runs if size < 16]
     assert not small
-    footer = [run for run in text_runs(formats / f"{stem}-large-print.pdf") if run[3] <= 28 * MM]
+    footer = [run for run in text_runs(every_format / f"{stem}-large-print.pdf") if run[3] <= 28 * MM]
     assert footer and min(size for _, size, _, _, _ in footer) >= 12
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_booklet_text_is_at_least_11pt_on_paper(formats, stem):
-    runs = body_runs(formats / f"{stem}-booklet.pdf", bottom_margin_mm=20)
+def test_booklet_text_is_at_least_11pt_on_paper(every_format, stem):
+    runs = body_runs(every_format / f"{stem}-booklet.pdf", bottom_margin_mm=20)
     by_size = Counter()
     for _, size, _, _, text in runs:
         by_size[size] += len(text)
@@ -254,10 +248,10 @@ def page_bottoms(path: Path, fmt: str) -> list[tuple[float, str]]:
 
 
 @pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
-def test_no_page_ends_with_a_heading(built_samples, formats, fmt):
+def test_no_page_ends_with_a_heading(every_format, fmt):
     body = {"a4": BRAND["type"]["body_pt"], "large-print": 18, "booklet": 12}[fmt]
     for stem in STEMS:
-        path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+        path = every_format / (f"{stem}.pdf" if fmt == "a4" else f"{stem}-{fmt}.pdf")
         bottoms = page_bottoms(path, fmt)
         sides = len(pypdf.PdfReader(path).pages)
         # One lowest line per printed page (two per booklet sheet side), or nothing was read.
@@ -323,10 +317,10 @@ def printed_pages(path: Path, fmt: str) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
-def test_callouts_and_table_rows_are_never_split(built_samples, formats, fmt):
+def test_callouts_and_table_rows_are_never_split(every_format, fmt):
     checked = 0
     for stem in STEMS:
-        path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+        path = every_format / (f"{stem}.pdf" if fmt == "a4" else f"{stem}-{fmt}.pdf")
         pages = printed_pages(path, fmt)
         groups = _Groups()
         groups.feed(reference_html(leaflet(stem)[1]))
@@ -353,11 +347,11 @@ def qr_page(path: Path, fmt: str) -> int:
 
 
 @pytest.mark.parametrize("fmt", ["a4", "large-print", "booklet"])
-def test_qr_code_scans_to_the_leaflet_url_and_is_at_least_25mm(built_samples, formats, fmt,
+def test_qr_code_scans_to_the_leaflet_url_and_is_at_least_25mm(every_format, fmt,
                                                                tmp_path):
     stem = LONG
     url = "https://www.example.org/leaflets/lumbar-discectomy-recovery"
-    path = (built_samples / f"{stem}.pdf") if fmt == "a4" else formats / f"{stem}-{fmt}.pdf"
+    path = every_format / (f"{stem}.pdf" if fmt == "a4" else f"{stem}-{fmt}.pdf")
     page = qr_page(path, fmt)
     dpi = 150
     subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(page),
@@ -379,15 +373,15 @@ def test_qr_code_scans_to_the_leaflet_url_and_is_at_least_25mm(built_samples, fo
     assert "www.example.org/leaflets/lumbar-discectomy-recovery" in text.replace("/ ", "/")
 
 
-def test_qr_code_is_a_figure_with_alt_text(built_samples):
-    alts = figure_alts(built_samples / f"{LONG}.pdf")
+def test_qr_code_is_a_figure_with_alt_text(every_format):
+    alts = figure_alts(every_format / f"{LONG}.pdf")
     assert "QR code that opens this leaflet online at www.example.org/leaflets/" \
            "lumbar-discectomy-recovery" in alts
 
 
-def test_a_leaflet_without_url_has_no_qr_code(built_samples, tmp_path):
+def test_a_leaflet_without_url_has_no_qr_code(every_format, tmp_path):
     stem = "preparing-for-spinal-surgery"  # its front matter has no url
-    path = built_samples / f"{stem}.pdf"
+    path = every_format / f"{stem}.pdf"
     assert "Scan to read" not in pdf_text(path)
     last = str(len(pypdf.PdfReader(path).pages))
     subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", last, "-l", last,
@@ -399,9 +393,9 @@ def test_a_leaflet_without_url_has_no_qr_code(built_samples, tmp_path):
 # ---- Metadata ----
 
 @pytest.mark.parametrize("fmt", ["large-print", "booklet"])
-def test_metadata_and_language_are_kept(formats, fmt):
+def test_metadata_and_language_are_kept(every_format, fmt):
     item, _ = leaflet(LONG)
-    reader = pypdf.PdfReader(formats / f"{LONG}-{fmt}.pdf")
+    reader = pypdf.PdfReader(every_format / f"{LONG}-{fmt}.pdf")
     meta = reader.metadata
     if fmt == "booklet":  # the print-only edition says so, and names the accessible one
         assert (meta.title, meta.author) == (f"{item['title']} (booklet for printing)",
@@ -414,26 +408,26 @@ def test_metadata_and_language_are_kept(formats, fmt):
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
-    fonts = subprocess.run(["pdffonts", str(formats / f"{LONG}-{fmt}.pdf")], check=True,
+    fonts = subprocess.run(["pdffonts", str(every_format / f"{LONG}-{fmt}.pdf")], check=True,
                            capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all(row.split()[-5:-3] == ["yes", "yes"] for row in fonts)
 
 
-def test_large_print_is_tagged_pdf_ua(formats):
-    root = pypdf.PdfReader(formats / f"{LONG}-large-print.pdf").trailer["/Root"]
+def test_large_print_is_tagged_pdf_ua(every_format):
+    root = pypdf.PdfReader(every_format / f"{LONG}-large-print.pdf").trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
     assert b'pdfuaid:part="1"' in root["/Metadata"].get_data()
 
 
-def test_booklet_asks_the_printer_for_short_edge_duplex_at_actual_size(formats):
-    root = pypdf.PdfReader(formats / f"{LONG}-booklet.pdf").trailer["/Root"]
+def test_booklet_asks_the_printer_for_short_edge_duplex_at_actual_size(every_format):
+    root = pypdf.PdfReader(every_format / f"{LONG}-booklet.pdf").trailer["/Root"]
     assert root["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipShortEdge"
     assert root["/ViewerPreferences"]["/PrintScaling"] == "/None"
     # Not tagged any more (two pages share a sheet), so it must not claim PDF/UA.
     assert "/Metadata" not in root and "/StructTreeRoot" not in root
 
 
-def test_every_format_rebuilds_byte_identical(formats, brand, tmp_path):
+def test_every_format_rebuilds_byte_identical(every_format, brand, tmp_path):
     source = tmp_path / "src" / f"{LONG}.md"  # a copy: a build archives beside its sources
     source.parent.mkdir()
     shutil.copy(SAMPLES / f"{LONG}.md", source)
@@ -441,4 +435,4 @@ def test_every_format_rebuilds_byte_identical(formats, brand, tmp_path):
     assert result.ok
     for fmt in ("large-print", "booklet"):
         name = f"{LONG}-{fmt}.pdf"
-        assert (tmp_path / "out" / name).read_bytes() == (formats / name).read_bytes()
+        assert (tmp_path / "out" / name).read_bytes() == (every_format / name).read_bytes()

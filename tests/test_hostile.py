@@ -380,12 +380,12 @@ def test_check_reads_the_whole_corpus_with_one_line_per_finding(batch):
 
 
 def test_the_samples_in_every_format_carry_no_local_path_or_active_content(
-        tmp_path, built_samples, sample_formats):
+        tmp_path, every_format):
     # The real leaflets too: their pictures, QR codes and the booklet's imposition.
-    written = sorted([*built_samples.glob("*.pdf"), *sample_formats.glob("*.pdf")])
+    written = sorted(every_format.glob("*.pdf"))
     assert len(written) == 3 * len(list(SAMPLES.rglob("*.md")))  # editions too
     home = os.path.expanduser("~")
-    secrets = [str(ROOT), str(built_samples), str(sample_formats), f"{home}/", "/tmp/", "file:",
+    secrets = [str(ROOT), str(every_format), f"{home}/", "/tmp/", "file:",
                f"pytest-of-{getpass.getuser()}"]
     for pdf in written:
         data = expanded(pdf, tmp_path)

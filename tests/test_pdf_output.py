@@ -63,16 +63,16 @@ def without_footers(text: str) -> str:
     return normalise(re.sub(footer, " ", text))
 
 
-def test_there_are_at_least_three_samples_and_one_is_long(built_samples):
+def test_there_are_at_least_three_samples_and_one_is_long(every_format):
     assert len(SAMPLE_STEMS) >= 3
-    pages = [len(pypdf.PdfReader(built_samples / f"{stem}.pdf").pages) for stem in SAMPLE_STEMS]
+    pages = [len(pypdf.PdfReader(every_format / f"{stem}.pdf").pages) for stem in SAMPLE_STEMS]
     assert max(pages) >= 5, pages
 
 
 @pytest.mark.parametrize("stem", SAMPLE_STEMS)
-def test_every_sentence_of_the_sample_is_in_the_pdf(built_samples, stem):
+def test_every_sentence_of_the_sample_is_in_the_pdf(every_format, stem):
     front, body = front_matter(SAMPLES / f"{stem}.md")
-    text = normalise(without_link_addresses(normalise(pdf_text(built_samples / f"{stem}.pdf"))))
+    text = normalise(without_link_addresses(normalise(pdf_text(every_format / f"{stem}.pdf"))))
     text = without_footers(text)
     # poppler joins a word broken after a hyphen ("X-" + "ray" reads "Xray"): ignore hyphens.
     flat = text.replace("-", "")
@@ -85,9 +85,9 @@ def test_every_sentence_of_the_sample_is_in_the_pdf(built_samples, stem):
 
 
 @pytest.mark.parametrize("stem", SAMPLE_STEMS)
-def test_pages_are_a4_with_the_footer_on_every_page(built_samples, stem):
+def test_pages_are_a4_with_the_footer_on_every_page(every_format, stem):
     front, _ = front_matter(SAMPLES / f"{stem}.md")
-    path = built_samples / f"{stem}.pdf"
+    path = every_format / f"{stem}.pdf"
     reader = pypdf.PdfReader(path)
     count = len(reader.pages)
     for number, page in enumerate(reader.pages, 1):
@@ -104,9 +104,9 @@ def test_pages_are_a4_with_the_footer_on_every_page(built_samples, stem):
 
 
 @pytest.mark.parametrize("stem", SAMPLE_STEMS)
-def test_metadata_tagging_and_embedded_subset_fonts(built_samples, stem):
+def test_metadata_tagging_and_embedded_subset_fonts(every_format, stem):
     front, _ = front_matter(SAMPLES / f"{stem}.md")
-    reader = pypdf.PdfReader(built_samples / f"{stem}.pdf")
+    reader = pypdf.PdfReader(every_format / f"{stem}.pdf")
     meta = reader.metadata
     assert meta.title == front["title"]
     assert meta.author == front["author"]
@@ -118,7 +118,7 @@ def test_metadata_tagging_and_embedded_subset_fonts(built_samples, stem):
     assert "/StructTreeRoot" in root
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert b'pdfuaid:part="1"' in root["/Metadata"].get_data()  # PDF/UA-1
-    fonts = subprocess.run(["pdffonts", str(built_samples / f"{stem}.pdf")], check=True,
+    fonts = subprocess.run(["pdffonts", str(every_format / f"{stem}.pdf")], check=True,
                            capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all("Atkinson-Hyperlegible" in row for row in fonts)
     for row in fonts:
@@ -126,17 +126,17 @@ def test_metadata_tagging_and_embedded_subset_fonts(built_samples, stem):
         assert (emb, sub) == ("yes", "yes"), row
 
 
-def test_logo_is_tagged_as_a_figure_with_alt_text(built_samples):
-    alts = figure_alts(built_samples / f"{SAMPLE_STEMS[0]}.pdf")
+def test_logo_is_tagged_as_a_figure_with_alt_text(every_format):
+    alts = figure_alts(every_format / f"{SAMPLE_STEMS[0]}.pdf")
     assert "Riverside Spinal Clinic logo" in alts
 
 
-def test_text_only_leaflet_with_logo_is_small_enough_to_email(built_samples):
-    assert (built_samples / "minimally-invasive-spine-surgery.pdf").stat().st_size < 150_000
+def test_text_only_leaflet_with_logo_is_small_enough_to_email(every_format):
+    assert (every_format / "minimally-invasive-spine-surgery.pdf").stat().st_size < 150_000
 
 
-def test_rebuild_from_the_same_inputs_is_byte_identical(built_samples, brand, tmp_path):
+def test_rebuild_from_the_same_inputs_is_byte_identical(every_format, brand, tmp_path):
     result = build([copy_samples(tmp_path)], tmp_path / "out", brand, jobs=1)
     assert result.ok
     for stem in SAMPLE_STEMS:
-        assert (tmp_path / "out" / f"{stem}.pdf").read_bytes() == (built_samples / f"{stem}.pdf").read_bytes()
+        assert (tmp_path / "out" / f"{stem}.pdf").read_bytes() == (every_format / f"{stem}.pdf").read_bytes()

@@ -13,7 +13,7 @@ import pytest
 
 from leafpress.render.pdfua import repair
 
-from .conftest import SAMPLES, normalise, pdf_text, sample_sources
+from .conftest import SAMPLES, normalise, pdf_text
 from .pdfcheck import Structure, keep_only, kids, walk
 
 # The shared every_format fixture is built once per run, whichever worker asks first.

@@ -23,11 +23,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def preview(built_samples):
+def preview(every_format):
     """The preview server over the built samples, with three problems from the last build."""
     state = BuildState()
     state.finished(PROBLEMS)
-    server = PreviewServer(built_samples, free_port(), state)
+    server = PreviewServer(every_format, free_port(), state)
     server.start()
     yield server
     server.stop()
@@ -53,8 +53,8 @@ def open_page(browser, url: str, size: str):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_catalogue_has_no_axe_violations(browser, built_samples, size):
-    page = open_page(browser, (built_samples / "index.html").as_uri(), size)
+def test_catalogue_has_no_axe_violations(browser, every_format, size):
+    page = open_page(browser, (every_format / "index.html").as_uri(), size)
     page.wait_for_load_state("load")
     assert axe_violations(page) == []
     page.close()

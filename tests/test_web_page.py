@@ -18,7 +18,7 @@ from leafpress.model.leaflet import leaflet_from_source
 from leafpress.model.source import read_source
 
 from .browser import axe_violations, launch
-from .conftest import SAMPLES, normalise, pdf_text, sample_sources, write_leaflet
+from .conftest import SAMPLES, normalise, pdf_text, write_leaflet
 from .test_pdf_output import without_link_addresses
 
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
@@ -26,12 +26,9 @@ WIDTHS = (1280, 640, 375)  # a desktop, the desktop at 200% zoom, a phone
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, brand):
-    """Every sample as an A4 PDF and a web page."""
-    out = tmp_path_factory.mktemp("web")
-    result = build([sample_sources(out)], out, brand, formats=("a4", "html"), jobs=2)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return out
+def site(every_format):
+    """Every sample as an A4 PDF and a web page (the shared build of every format)."""
+    return every_format
 
 
 @pytest.fixture(scope="module")
