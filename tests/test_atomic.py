@@ -16,7 +16,7 @@ from leafpress.files import atomic_write, remove_partials
 
 from .conftest import ROOT, write_leaflet
 
-LEAFLETS = 30
+LEAFLETS = 16  # enough for kills early, half-way and near the end to land mid-build
 PARTIAL_SUFFIX = ".partial"  # a temp file is ".<target>.<random>.partial", never .pdf
 
 
@@ -75,7 +75,7 @@ def _kill_when(project: Path, ready, rendering: bool = True) -> None:
 
 @pytest.fixture
 def big_project(project):
-    """30 short leaflets in a project folder: enough to kill a build half-way."""
+    """Short leaflets in a project folder: enough to kill a build half-way."""
     for number in range(LEAFLETS):
         write_leaflet(project / "leaflets", f"leaflet-{number:02}.md",
                       f"title: Leaflet {number}\nreference: T-{number}",  # no version: edited in place

@@ -16,7 +16,7 @@ from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.formats.imposition import sheet_order
 
-from .conftest import ROOT, SAMPLES, normalise, pdf_text, sample_sources, write_leaflet
+from .conftest import ROOT, SAMPLES, normalise, pdf_text, write_leaflet
 
 MASTER = "minimally-invasive-spine-surgery"
 EDITIONS = SAMPLES / "editions"
@@ -245,8 +245,14 @@ def test_stale_edition_is_built_with_a_warning_and_refused_with_strict(tmp_path,
             for d in notes if d.code == "edition-stale"] == [
         ("editions", f"{MASTER}.bn.md", _stale_line(), "warning",
          f"{STALE}: update the translation, then its 'based_on_version'")]
+    # The master with its stale Bengali and up-to-date Polish editions, built with --strict.
+    sources = tmp_path / "leaflets"
+    (sources / "editions").mkdir(parents=True)
+    shutil.copy(SAMPLES / f"{MASTER}.md", sources)
+    for lang in ("bn", "pl"):
+        shutil.copy(EDITIONS / f"{MASTER}.{lang}.md", sources / "editions")
     notes = []
-    result = build([sample_sources(tmp_path)], tmp_path, brand, strict=True, jobs=1, report=notes.append)
+    result = build([sources], tmp_path, brand, strict=True, jobs=1, report=notes.append)
     assert not (tmp_path / f"{MASTER}.bn.pdf").exists()
     assert (tmp_path / f"{MASTER}.pl.pdf").exists()  # the rest still build
     assert [(p.parent.name, p.name) for p in result.failed] == [("editions", f"{MASTER}.bn.md")]
@@ -493,11 +499,12 @@ def test_edition_file_names(project, monkeypatch, lang, easy_read, expected):
     flag = "\neasy_read: true" if easy_read else ""
     write_leaflet(leaflets, "any-name.md", f'title: T\nedition_of: {MASTER}\nlang: {lang}\n'
                   f'based_on_version: "1.2"{flag}', "Tekst.\n")
-    result = _run(project, "build", "leaflets", "-o", "out", "--format", "a4",
-                  "--format", "large-print")
+    # The web page is named by the same rule, at a fraction of a PDF's cost; the other PDF
+    # formats' suffixes come after the edition's (test_every_edition_is_built_beside_...).
+    result = _run(project, "build", "leaflets", "-o", "out", "--format", "a4", "--format", "html")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (project / "out").glob(f"{MASTER}.*.pdf")) == sorted(
-        [f"{expected}.pdf", f"{expected}-large-print.pdf"])
+    assert sorted(p.name for p in (project / "out").glob(f"{MASTER}.*.*")) == sorted(
+        [f"{expected}.pdf", f"{expected}.html"])
 
 
 def test_a_new_master_version_rebuilds_and_flags_its_editions(project, monkeypatch):

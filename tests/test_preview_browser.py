@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from leafpress.authoring.preview import BuildState, PreviewServer
+from leafpress.authoring.preview import STATE_PATH, BuildState, PreviewServer
 
 from .browser import axe_violations, launch
 
@@ -103,7 +103,11 @@ def test_problems_are_announced_once_not_on_every_poll(browser, preview):
         new MutationObserver(m => { window.changes += m.length; }).observe(
             document.getElementById('leafpress-problems'),
             {childList: true, subtree: true, characterData: true}); }""")
-    page.wait_for_timeout(3500)  # three polls of the same problems
+    # Three more polls of the same problems, on the page's own clock run fast (one a second).
+    page.clock.install()
+    for _ in range(3):
+        with page.expect_response(lambda response: response.url.endswith(STATE_PATH)):
+            page.clock.run_for(1000)
     assert page.evaluate("window.changes") == 0
     assert page.locator("#leafpress-problems").inner_text().count("error:") == len(PROBLEMS)
     page.close()
