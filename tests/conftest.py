@@ -31,6 +31,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, started once per test process and shared by
+    every browser test; each test opens (and closes) pages of its own."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
 def brand():
     return load_brand(ROOT / "styles" / "brand.toml")
 

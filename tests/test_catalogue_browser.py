@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from leafpress.authoring.preview import BuildState, PreviewServer
 from leafpress.build.builder import build
@@ -17,7 +17,7 @@ from leafpress.catalogue.page import INDEX, THUMBS, write_catalogue
 from leafpress.catalogue.search import SCRIPT as SEARCH_SCRIPT, TEXT_SCRIPT
 
 from .browser import axe_violations
-from .conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, SAMPLES, pdf_text, write_leaflet
+from .conftest import SAMPLES, pdf_text, write_leaflet
 
 OVERDUE = ("title: Exercises for neck pain\nsummary: Gentle exercises for adults with neck pain.\n"
            "reviewed: 2019-03-01\nreview_due: 2021-03-01\ntags: [neck, exercise]")
@@ -57,15 +57,6 @@ def site(tmp_path_factory, brand, every_format):
     shutil.copy2(out / "lumbar-discectomy-recovery.pdf", out / "lumbar-discectomy-recovery-large-print.pdf")
     write_catalogue(out, result.leaflets, brand, rebuilt=result.written)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).is_file(), "Chromium is missing: run `bash scripts/setup.sh --test`"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Visit:

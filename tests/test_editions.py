@@ -539,23 +539,17 @@ def test_actual_text_is_given_as_drawn_for_right_to_left_lines():
     assert actual_text("মেরুদণ্ড", rtl=False) == "মেরুদণ্ড"
 
 
-def test_catalogue_search_finds_a_leaflet_by_its_edition_title_and_passes_axe(dist):
-    from playwright.sync_api import sync_playwright
-
-    from .browser import axe_violations, launch
+def test_catalogue_search_finds_a_leaflet_by_its_edition_title_and_passes_axe(dist, browser):
+    from .browser import axe_violations
 
     out, _ = dist
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = browser.new_page()
-            page.goto((out / "index.html").as_uri())
-            page.fill("#search", "微创脊柱")  # the Chinese edition's title
-            page.wait_for_function("() => document.querySelector('#count').textContent"
-                                   ".startsWith('1 of')")
-            shown = page.locator("li.card:visible")
-            assert shown.count() == 1 and shown.get_attribute("data-stem") == MASTER
-            page.fill("#search", "")
-            assert axe_violations(page) == []
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.fill("#search", "微创脊柱")  # the Chinese edition's title
+    page.wait_for_function("() => document.querySelector('#count').textContent"
+                           ".startsWith('1 of')")
+    shown = page.locator("li.card:visible")
+    assert shown.count() == 1 and shown.get_attribute("data-stem") == MASTER
+    page.fill("#search", "")
+    assert axe_violations(page) == []
+    page.close()

@@ -9,7 +9,7 @@ import pytest
 
 from leafpress.authoring.preview import STATE_PATH, BuildState, PreviewServer
 
-from .browser import axe_violations, launch
+from .browser import axe_violations
 
 SIZES = {"desktop": (1280, 900), "phone": (375, 800)}
 PROBLEMS = [f"leaflets/live.md:{line}: error: invalid front matter: a problem to show"
@@ -31,16 +31,6 @@ def preview(every_format):
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, url: str, size: str):

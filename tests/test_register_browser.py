@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from leafpress.build.builder import build
 
-from .browser import axe_violations, launch
+from .browser import axe_violations
 from .conftest import write_leaflet
 
 SOON = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
@@ -39,20 +38,21 @@ def site(tmp_path_factory, brand):
 
 
 @pytest.fixture(scope="module")
-def page_of():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        requests: list[str] = []
+def page_of(browser):
+    requests: list[str] = []
+    pages = []
 
-        def open_page(path):
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
-            page.goto(path.as_uri())
-            return page, requests
+    def open_page(path):
+        page = browser.new_page()
+        pages.append(page)
+        page.on("request", lambda r: requests.append(r.url))
+        page.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
+        page.goto(path.as_uri())
+        return page, requests
 
-        yield open_page
-        browser.close()
+    yield open_page
+    for page in pages:
+        page.close()
 
 
 def titles(page) -> list[str]:

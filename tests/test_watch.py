@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, write_leaflet
+from .conftest import ROOT, write_leaflet
 
 GOOD = "title: First title\nreference: W-1\nauthor: W. Example"  # no version: edited in place
 
@@ -109,25 +109,23 @@ def test_watch_rebuilds_on_save_survives_a_broken_edit_and_stops_on_ctrl_c(watch
     assert "leaflets/live.md:4: error: invalid front matter" in err
 
 
-def test_preview_page_reloads_itself_and_shows_problems_in_a_real_browser(watcher):
-    from playwright.sync_api import expect, sync_playwright
+def test_preview_page_reloads_itself_and_shows_problems_in_a_real_browser(watcher, browser):
+    from playwright.sync_api import expect
 
     process, base, state, project = watcher
     source = project / "leaflets" / "live.md"
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
-        page.goto(f"{base}/")
-        expect(page.get_by_text("First title").first).to_be_visible()
+    page = browser.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    page.goto(f"{base}/")
+    expect(page.get_by_text("First title").first).to_be_visible()
 
-        source.write_text(source.read_text().replace("First title", "Renamed title"))
-        expect(page.get_by_text("Renamed title").first).to_be_visible(timeout=30_000)
+    source.write_text(source.read_text().replace("First title", "Renamed title"))
+    expect(page.get_by_text("Renamed title").first).to_be_visible(timeout=30_000)
 
-        source.write_text(source.read_text().replace("reference: W-1", "reference: [unclosed"))
-        expect(page.locator("#leafpress-problems")).to_contain_text(
-            "leaflets/live.md:4: error: invalid front matter", timeout=30_000)
-        browser.close()
+    source.write_text(source.read_text().replace("reference: W-1", "reference: [unclosed"))
+    expect(page.locator("#leafpress-problems")).to_contain_text(
+        "leaflets/live.md:4: error: invalid front matter", timeout=30_000)
+    page.close()
     assert errors == []  # no CSP violation: the preview widened the page's policy for its script

@@ -10,14 +10,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from leafpress.build.builder import build
 from leafpress.model.language import direction
 from leafpress.model.leaflet import leaflet_from_source
 from leafpress.model.source import read_source
 
-from .browser import axe_violations, launch
+from .browser import axe_violations
 from .conftest import SAMPLES, normalise, pdf_text, write_leaflet
 from .test_pdf_output import without_link_addresses
 
@@ -29,14 +28,6 @@ WIDTHS = (1280, 640, 375)  # a desktop, the desktop at 200% zoom, a phone
 def site(every_format):
     """Every sample as an A4 PDF and a web page (the shared build of every format)."""
     return every_format
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, path: Path, width: int = 1280):
