@@ -221,6 +221,30 @@ def test_right_to_left_booklet_opens_the_other_way(dist):
         assert (masthead[0] < _width(path) / 2) is left
 
 
+def test_right_to_left_booklet_prints_one_footer_a_page(brand, tmp_path):
+    """The booklet's leaflet layer draws no footer of its own (the footer layer under it
+    does): nothing lies below its pages' text, right to left too, where the named page's
+    footer once printed "page 1 of 5" over the footer layer's "page 1 of 8"."""
+    from leafpress.formats.booklet import Booklet
+    from leafpress.model.editions import read_leaflets
+
+    fmt = Booklet()
+    state = fmt.prepare(brand)
+    leaflets, problems = read_leaflets([SAMPLES / f"{MASTER}.md", EDITIONS / f"{MASTER}.ar.md"],
+                                       brand)
+    assert not problems and len(leaflets) == 2
+    foot = (210 - 17) * 72 / 25.4  # the A5 page's bottom margin, 17 mm (booklet.css)
+    for item in leaflets:
+        output = fmt.pdf_output(item, brand, state, {"layer": "content"},
+                                stylesheets=state.no_footer)
+        path = tmp_path / f"{item.path.stem}.pdf"
+        path.write_bytes(output.data)
+        assert output.pages >= 4
+        for page in range(1, output.pages + 1):
+            below = [word for _, _, top, word in _words(path, page) if top >= foot]
+            assert below == [], (item.path.name, page, below)
+
+
 # ---- staleness -------------------------------------------------------------------------------
 
 STALE = ("translation is of version 1.1; the English leaflet is now 1.2")

@@ -14,10 +14,12 @@ from leafpress.model.leaflet import Leaflet
 PAGES_PER_SHEET = 4  # a folded A4 sheet, printed on both sides
 # The leaflet's own layer: its pages exactly as laid out with a footer, without drawing one.
 # (Only the margin boxes go: a named page, or a page without its rule, would lay out anew.
-# A draft's top-margin words go too: the footer layer draws them, on every page.)
-NO_FOOTER = ("@page { border-bottom-color: transparent; @bottom-left { content: none } "
-             "@bottom-center { content: none } @bottom-right { content: none } "
-             "@top-center { content: none } }")
+# A draft's top-margin words go too: the footer layer draws them, on every page. A right-
+# to-left leaflet's pages are named "rtl", whose own footer rules would win over these.)
+_NO_MARGIN_BOXES = ("@bottom-left { content: none } @bottom-center { content: none } "
+                    "@bottom-right { content: none } @top-center { content: none }")
+NO_FOOTER = (f"@page {{ border-bottom-color: transparent; {_NO_MARGIN_BOXES} }} "
+             f"@page rtl {{ {_NO_MARGIN_BOXES} }}")
 
 
 class Booklet(PdfFormat):
