@@ -16,7 +16,8 @@ from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.formats.imposition import sheet_order
 
-from .conftest import ROOT, SAMPLES, normalise, pdf_text, sample_sources, write_leaflet
+from .conftest import (BRAND, ROOT, SAMPLES, front_matter, normalise, pdf_text, sample_sources,
+                       write_leaflet)
 
 MASTER = "minimally-invasive-spine-surgery"
 EDITIONS = SAMPLES / "editions"
@@ -219,6 +220,19 @@ def test_right_to_left_booklet_opens_the_other_way(dist):
         path = out / f"{MASTER}{stem}-booklet.pdf"
         masthead = min((w for w in _words(path, 1) if w[3] == "Riverside"), key=lambda w: w[2])
         assert (masthead[0] < _width(path) / 2) is left
+
+
+@pytest.mark.parametrize("edition", sorted(SAMPLE))
+def test_booklet_back_cover_holds_the_whole_back_matter(dist, edition):
+    """The contact box (its phone number) and the details (the author) on the one page, the
+    back cover: on the first sheet's front, the half that is not page 1. Nastaliq's and the
+    Polish back matter once ran over two pages, with the notes pages between them."""
+    out, _ = dist
+    path = out / f"{MASTER}.{edition}-booklet.pdf"
+    right_to_left = SAMPLE[edition][0] in ("ar", "ur")
+    back = " ".join(w[3] for w in _words(path, 1) if (w[0] >= _width(path) / 2) == right_to_left)
+    author = front_matter(SAMPLES / f"{MASTER}.md")[0]["author"]
+    assert BRAND["contact"]["phone"] in back and author.split(",")[0] in back, back
 
 
 def test_right_to_left_booklet_prints_one_footer_a_page(brand, tmp_path):
