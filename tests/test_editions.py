@@ -16,7 +16,7 @@ from leafpress.build.builder import build
 from leafpress.cli import main
 from leafpress.formats.imposition import sheet_order
 
-from .conftest import ROOT, SAMPLES, normalise, pdf_text, write_leaflet
+from .conftest import BRAND, ROOT, SAMPLES, front_matter, normalise, pdf_text, write_leaflet
 
 MASTER = "minimally-invasive-spine-surgery"
 EDITIONS = SAMPLES / "editions"
@@ -214,6 +214,43 @@ def test_right_to_left_booklet_opens_the_other_way(dist):
         path = out / f"{MASTER}{stem}-booklet.pdf"
         masthead = min((w for w in _words(path, 1) if w[3] == "Riverside"), key=lambda w: w[2])
         assert (masthead[0] < _width(path) / 2) is left
+
+
+@pytest.mark.parametrize("edition", sorted(SAMPLE))
+def test_booklet_back_cover_holds_the_whole_back_matter(dist, edition):
+    """The contact box (its phone number) and the details (the author) on the one page, the
+    back cover: on the first sheet's front, the half that is not page 1. Nastaliq's and the
+    Polish back matter once ran over two pages, with the notes pages between them."""
+    out, _ = dist
+    path = out / f"{MASTER}.{edition}-booklet.pdf"
+    right_to_left = SAMPLE[edition][0] in ("ar", "ur")
+    back = " ".join(w[3] for w in _words(path, 1) if (w[0] >= _width(path) / 2) == right_to_left)
+    author = front_matter(SAMPLES / f"{MASTER}.md")[0]["author"]
+    assert BRAND["contact"]["phone"] in back and author.split(",")[0] in back, back
+
+
+def test_right_to_left_booklet_prints_one_footer_a_page(brand, tmp_path):
+    """The booklet's leaflet layer draws no footer of its own (the footer layer under it
+    does): nothing lies below its pages' text, right to left too, where the named page's
+    footer once printed "page 1 of 5" over the footer layer's "page 1 of 8"."""
+    from leafpress.formats.booklet import Booklet
+    from leafpress.model.editions import read_leaflets
+
+    fmt = Booklet()
+    state = fmt.prepare(brand)
+    leaflets, problems = read_leaflets([SAMPLES / f"{MASTER}.md", EDITIONS / f"{MASTER}.ar.md"],
+                                       brand)
+    assert not problems and len(leaflets) == 2
+    foot = (210 - 17) * 72 / 25.4  # the A5 page's bottom margin, 17 mm (booklet.css)
+    for item in leaflets:
+        output = fmt.pdf_output(item, brand, state, {"layer": "content"},
+                                stylesheets=state.no_footer)
+        path = tmp_path / f"{item.path.stem}.pdf"
+        path.write_bytes(output.data)
+        assert output.pages >= 4
+        for page in range(1, output.pages + 1):
+            below = [word for _, _, top, word in _words(path, page) if top >= foot]
+            assert below == [], (item.path.name, page, below)
 
 
 # ---- staleness -------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ A4_LANDSCAPE = (297 * MM, 210 * MM)
 A5_WIDTH = 148 * MM
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 LONG = "lumbar-discectomy-recovery"  # 12 booklet pages: three sheets
+# Five A5 pages with its back matter on a page of its own; four, on one sheet, with the back
+# matter under the body's last lines there.
+SHARED = "minimally-invasive-spine-surgery"
 FOOTER_PAGE = re.compile(r"Page (\d+) of (\d+)")
 
 
@@ -192,6 +195,55 @@ def test_notes_pages_pad_the_booklet_just_before_the_back_cover(every_format):
     assert notes == list(range(n - len(notes), n))  # the pages before the back cover
     assert "Contact us" in pages[n] and BRAND["disclaimer"] in normalise(pages[n])
     assert BRAND["disclaimer"] not in normalise(pages[n - len(notes) - 1])
+
+
+def test_back_matter_shares_the_body_last_page_when_that_saves_a_sheet(every_format):
+    path = every_format / f"{SHARED}-booklet.pdf"
+    assert len(pypdf.PdfReader(path).pages) == 2  # one sheet, printed on both sides
+    side = words(path, 1)
+    centre = A4_LANDSCAPE[0] / 2
+    assert footers(side, 0, centre) == [("4", "4")]  # the back cover: the first sheet's left
+    back = normalise(" ".join(w[4] for w in sorted((w for w in side if w[2] <= centre),
+                                                   key=lambda w: (round(w[1]), w[0]))))
+    paragraphs = [normalise(p) for p in leaflet(SHARED)[1].split("\n\n") if p.strip()]
+    last_lines, contact = paragraphs[-1], back.find("Contact us")
+    assert 0 <= back.find(last_lines) < contact  # the body ends above the back matter
+    assert back.find(BRAND["disclaimer"]) > contact  # and all of it is on this page
+    assert "Scan to read this leaflet online" in back and "About this leaflet" in back
+    assert "Notes / questions to ask" not in pdf_text(path)
+
+
+def test_the_booklet_is_laid_out_again_only_when_that_saves_a_sheet(brand):
+    """The back matter is tried on the body's last page only when the first layout shows
+    that it fits whole there and that a sheet is saved."""
+    from leafpress.formats.booklet import Booklet
+    from leafpress.model.editions import read_leaflets
+
+    fmt = Booklet()
+    state = fmt.prepare(brand)
+    layouts: list[str] = []
+    render = state.render
+
+    def counted(html, *args, **kwargs):  # the leaflet's layouts; not its footer layer
+        if "layer-furniture" not in html:
+            layouts.append("follows" if " follows\"" in html else "first")
+        return render(html, *args, **kwargs)
+
+    state.render = counted
+    sources = [SAMPLES / f"{SHARED}.md", SAMPLES / f"{LONG}.md",
+               SAMPLES / "editions" / f"{SHARED}.ar.md"]
+    leaflets, problems = read_leaflets(sources, brand)
+    assert not problems
+    seen = {}
+    for item in leaflets:
+        layouts.clear()
+        output = fmt.render(item, brand, state)
+        seen[item.path.name] = (list(layouts), output.pages)  # pages: sheet sides
+    assert seen == {
+        f"{SHARED}.md": (["first", "follows"], 2),  # 5 pages, then 4: one sheet
+        f"{LONG}.md": (["first"], 6),  # 11 pages: one page less would save no sheet
+        f"{SHARED}.ar.md": (["first"], 4),  # 5 pages, but its body's last page is too full
+    }
 
 
 @pytest.mark.parametrize("fmt", ["large-print", "booklet"])

@@ -22,7 +22,7 @@ STEMS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 MM = 72 / 25.4
 # The paper the shipped samples used before this layout (README, "Paper"): A4 29 pages,
 # large print 40, booklets 12 sheets. Each must not grow back.
-PAPER = {"a4": 28, "large-print": 39, "booklet sheets": 11}
+PAPER = {"a4": 28, "large-print": 39, "booklet sheets": 10}
 
 
 @pytest.fixture(scope="module")

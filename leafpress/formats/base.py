@@ -24,6 +24,9 @@ class Output:
     # SHA-256 of the bytes it read ("missing" when it looked and found none): the manifest
     # rebuilds the output when any of them changes.
     dependencies: dict[str, str] = field(default_factory=dict)
+    # What the format asked the renderer to measure in the laid-out pages, for its own use
+    # (the booklet: whether its back matter would fit on the body's last page).
+    measured: Any = None
 
 
 def human_size(size: int) -> str:

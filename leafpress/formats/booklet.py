@@ -14,10 +14,37 @@ from leafpress.model.leaflet import Leaflet
 PAGES_PER_SHEET = 4  # a folded A4 sheet, printed on both sides
 # The leaflet's own layer: its pages exactly as laid out with a footer, without drawing one.
 # (Only the margin boxes go: a named page, or a page without its rule, would lay out anew.
-# A draft's top-margin words go too: the footer layer draws them, on every page.)
-NO_FOOTER = ("@page { border-bottom-color: transparent; @bottom-left { content: none } "
-             "@bottom-center { content: none } @bottom-right { content: none } "
-             "@top-center { content: none } }")
+# A draft's top-margin words go too: the footer layer draws them, on every page. A right-
+# to-left leaflet's pages are named "rtl", whose own footer rules would win over these.)
+_NO_MARGIN_BOXES = ("@bottom-left { content: none } @bottom-center { content: none } "
+                    "@bottom-right { content: none } @top-center { content: none }")
+NO_FOOTER = (f"@page {{ border-bottom-color: transparent; {_NO_MARGIN_BOXES} }} "
+             f"@page rtl {{ {_NO_MARGIN_BOXES} }}")
+
+
+def back_matter_fits_under_body(document: Any) -> bool:
+    """In a laid-out booklet whose back matter has the last page to itself, whether moving
+    it up under the body's last lines saves a sheet: there is one page over a multiple of 4,
+    and the room left on the body's last page holds the back matter whole, with the space
+    above it (booklet.css gives it the same 5 mm on either page)."""
+    pages = [page._page_box for page in document.pages]
+    if len(pages) % PAGES_PER_SHEET != 1 or len(pages) < 2:
+        return False
+    body_end, back = pages[-2], pages[-1]
+    main, back_matter = _box(body_end, "main"), _box(back, "aside", "back-matter")
+    if main is None or back_matter is None or _box(body_end, "aside", "back-matter"):
+        return False  # no back matter, or it runs over more than the last page
+    room = body_end.content_box_y() + body_end.height - (main.position_y + main.margin_height())
+    return back_matter.margin_height() <= room
+
+
+def _box(page: Any, tag: str, css_class: str | None = None) -> Any:
+    """The first box on the page for an element with this tag (and class), or None."""
+    for box in page.descendants():
+        if getattr(box, "element_tag", None) == tag and (
+                css_class is None or css_class in (box.element.get("class") or "").split()):
+            return box
+    return None
 
 
 class Booklet(PdfFormat):
@@ -43,15 +70,16 @@ class Booklet(PdfFormat):
         # pages carries the footers ("Page 3 of 8" needs the padded count) and the notes
         # pages, which go before the back cover, and the imposition lays one over the other.
         content = {"layer": "content"}
-        output = self.pdf_output(leaflet, brand, state, content, stylesheets=state.no_footer)
+        output = self.pdf_output(leaflet, brand, state, content, stylesheets=state.no_footer,
+                                 measure=back_matter_fits_under_body)
         if output.errors:
             return output
-        if output.pages % PAGES_PER_SHEET == 1:
-            # One page over a sheet: try the back matter on the body's last page instead of
-            # a page of its own (still the back cover); a whole sheet saved when it fits.
+        if output.measured:
+            # Laid out again, only to save a sheet: the back matter under the body's last
+            # lines, still the last page (the back cover), the body as before.
             shared = self.pdf_output(leaflet, brand, state, {**content, "back_matter_follows": True},
                                      stylesheets=state.no_footer)
-            if shared.pages == output.pages - 1 and not shared.errors:
+            if shared.pages == output.pages - 1 and not shared.errors:  # as measured
                 shared.warnings = output.warnings
                 output = shared
         pages = output.pages + -output.pages % PAGES_PER_SHEET

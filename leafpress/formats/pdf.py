@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,16 @@ class PdfFormat(Format):
 
     def pdf_output(self, leaflet: Leaflet, brand: Brand, renderer: Any,
                    extras: dict | None = None, body: str | None = None,
-                   stylesheets: list | None = None) -> Output:
-        """The leaflet through the template and WeasyPrint; body warnings come first."""
+                   stylesheets: list | None = None,
+                   measure: Callable[[Any], Any] | None = None) -> Output:
+        """The leaflet through the template and WeasyPrint; body warnings come first.
+        measure: called with the laid-out document, its answer kept as Output.measured."""
         body_warnings: list[str] = []
         html = render_html(leaflet, brand, self.name, extras, body_warnings, body)
-        rendered = renderer.render(html, leaflet.path.parent, stylesheets)
+        rendered = renderer.render(html, leaflet.path.parent, stylesheets, measure)
         return Output(rendered.pdf, rendered.pages, body_warnings + rendered.warnings,
-                      rendered.errors, dependencies=rendered.dependencies)
+                      rendered.errors, dependencies=rendered.dependencies,
+                      measured=rendered.measured)
 
     def render(self, leaflet: Leaflet, brand: Brand, state: Any) -> Output:
         return self.pdf_output(leaflet, brand, state)

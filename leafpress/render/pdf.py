@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
@@ -34,6 +36,7 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the PDF must not be written
     dependencies: dict[str, str] = field(default_factory=dict)  # what the fetcher read
+    measured: Any = None  # what render's measure found in the laid-out pages
 
 
 class _ImageCache(dict):
@@ -132,8 +135,10 @@ class Renderer:
         return [*self.stylesheets, self._weasyprint.CSS(
             string=css, url_fetcher=self.fetcher, font_config=self.font_config)]
 
-    def render(self, html: str, folder: Path, stylesheets: list | None = None) -> Rendered:
-        """Render one document whose relative URLs resolve against folder."""
+    def render(self, html: str, folder: Path, stylesheets: list | None = None,
+               measure: Callable[[Any], Any] | None = None) -> Rendered:
+        """Render one document whose relative URLs resolve against folder; measure, if given,
+        is called with the laid-out WeasyPrint document, and what it returns is kept."""
         folder = folder.resolve()
         self.fetcher.start(folder)
         cache = self.image_caches.setdefault(folder, _ImageCache(self.fetcher.used))
@@ -147,6 +152,7 @@ class Renderer:
                      cache=cache, pdf_variant=self.variant, presentational_hints=False)
             _strip_leaks(document)
             off_page = off_page_messages(document)
+            measured = measure(document) if measure else None
             # A refused leaflet is not written: skip drawing it (50 MB of pictures take long).
             fatal = off_page or any(fatal for _, _, fatal in self.fetcher.refused)
             pdf = b"" if fatal else document.write_pdf(pdf_variant=self.variant)
@@ -165,7 +171,7 @@ class Renderer:
         return Rendered(pdf, len(document.pages),
                         self.stylesheet_warnings + [m for m, fatal in messages if not fatal],
                         [m for m, fatal in messages if fatal] + off_page,
-                        dict(self.fetcher.loaded))
+                        dict(self.fetcher.loaded), measured)
 
     def _messages(self, collect: _Collect, refused: list[tuple[str, str, bool]],
                   folder: Path | None = None) -> list[tuple[str, bool]]:
