@@ -35,6 +35,17 @@ def copy_three(sources: Path) -> None:
         shutil.copy2(SAMPLES / name, sources / name)
 
 
+def reuse_three(every_format: Path, out: Path) -> None:
+    """The three's PDFs and thumbnails, and the manifest, from the shared build: only new
+    leaflets render (not its catalogue record, which lists every sample)."""
+    (out / THUMBS).mkdir(parents=True)
+    shutil.copy2(every_format / ".leafpress-manifest.json", out)
+    for name in THREE:
+        stem = Path(name).stem
+        shutil.copy2(every_format / f"{stem}.pdf", out)
+        shutil.copy2(every_format / THUMBS / f"{stem}.webp", out / THUMBS)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, brand, every_format):
     """Three samples plus an overdue leaflet, built with a catalogue; one has a large print copy."""
@@ -43,14 +54,7 @@ def site(tmp_path_factory, brand, every_format):
     copy_three(sources)
     write_leaflet(sources, "neck-pain-exercises.md", OVERDUE)
     out = root / "dist"
-    # The three's PDFs and thumbnails, and the manifest, from the shared build: only the new
-    # one renders (not its catalogue record, which lists every sample).
-    (out / THUMBS).mkdir(parents=True)
-    shutil.copy2(every_format / ".leafpress-manifest.json", out)
-    for name in THREE:
-        stem = Path(name).stem
-        shutil.copy2(every_format / f"{stem}.pdf", out)
-        shutil.copy2(every_format / THUMBS / f"{stem}.webp", out / THUMBS)
+    reuse_three(every_format, out)
     result = build([sources], out, brand, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
     assert [p.name for p in result.written] == ["neck-pain-exercises.pdf"]
@@ -269,7 +273,7 @@ JABS = ("jabs", ("injections",))  # a clinic's synonym: the word appears in no l
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory, brand):
+def library(tmp_path_factory, brand, every_format):
     """The samples, an overdue English leaflet and a Polish one; a clinic synonym; large print."""
     root = tmp_path_factory.mktemp("library")
     sources = root / "leaflets"
@@ -278,8 +282,11 @@ def library(tmp_path_factory, brand):
     write_leaflet(sources, "cwiczenia-po-operacji.md", POLISH, POLISH_BODY)
     clinic = dataclasses.replace(brand, synonyms=(*brand.synonyms, JABS))
     out = root / "dist"
+    reuse_three(every_format, out)
     result = build([sources], out, clinic, jobs=2)
     assert result.ok, [str(d) for d in result.diagnostics]
+    assert sorted(p.name for p in result.written) == ["cwiczenia-po-operacji.pdf",
+                                                      "neck-pain-exercises.pdf"]
     shutil.copy2(out / "lumbar-discectomy-recovery.pdf", out / "lumbar-discectomy-recovery-large-print.pdf")
     catalogue = write_catalogue(out, result.leaflets, clinic, rebuilt=result.written)
     return out, catalogue
