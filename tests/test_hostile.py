@@ -44,7 +44,7 @@ TIMEOUT = 20.0  # seconds per leaflet here; every honest case renders in under 5
 # Python-Markdown's link parsing is quadratic in nested brackets: this case can only end by
 # the timeout, so it runs in a batch of its own with a short one (the batch would wait 20 s).
 SLOW = "parser_stress_brackets"
-SLOW_TIMEOUT = 3.0
+SLOW_TIMEOUT = 2.0
 OUTSIDE = "outside the leaflet's folder, templates/ and styles/"
 NOT_A_LINK = "links must start with https:, mailto: or tel:; printed as plain text"
 TOO_DEEP = "lists, quotes or HTML are nested more than 40 levels deep; flatten them"
@@ -240,7 +240,7 @@ def test_a_source_that_never_finishes_is_stopped_and_the_next_one_builds(project
                        jobs=1, limits=Limits(timeout=SLOW_TIMEOUT), report=lambda d: lines.append(str(d)))
     finally:
         os.chdir(cwd)
-    assert lines == [f"leaflets/{SLOW}.md: error: took longer than 3 seconds to render; stopped"]
+    assert lines == [f"leaflets/{SLOW}.md: error: took longer than 2 seconds to render; stopped"]
     assert [p.name for p in result.written] == ["good.pdf"]
     assert sorted(p.name for p in (project / "dist").glob("*.pdf")) == ["good.pdf"]
 
