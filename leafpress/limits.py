@@ -30,3 +30,9 @@ MAX_WARNINGS = 20  # shown per leaflet and output; the rest are counted in one l
 # would print too small. tests/test_layout.py measures both in the built PDFs.
 MIN_TEXT_PT = {"a4": 12.0, "large-print": 16.0, "booklet": 11.0}
 TEXT_WIDTH_MM = {"a4": 210 - 2 * 34, "large-print": 210 - 2 * 16, "booklet": 148 - 2 * 12}
+
+
+def out_of_memory(limit: int, crash: bool = False) -> str:
+    """What a leaflet that met the memory limit (bytes; 0 for none) is told."""
+    said = f" (the limit is {limit // 1024**2} MB)" if limit else ""
+    return f"out of memory{said} or a crash" if crash else f"ran out of memory{said}"

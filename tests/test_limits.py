@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from leafpress.build.workers import run_jobs
 
 from .conftest import ROOT, write_leaflet
@@ -73,9 +75,33 @@ def test_a_leaflet_over_the_memory_cap_fails_alone_with_one_line(project):
     capped = _build_with_cap(project, 360)
     assert capped.stdout.split() == ["good.pdf"]
     [line] = capped.stderr.splitlines()
-    assert line.startswith("leaflets/big.md: error: ")
-    assert "out of memory (the limit is 360 MB)" in line
+    # Where the memory runs out decides the line: decoding the picture (its line), or
+    # anywhere else in the worker (the leaflet).
+    assert line in ("leaflets/big.md:4: error: images/photo.png: ran out of memory (the limit "
+                    "is 360 MB) decoding it; use a smaller picture",
+                    "leaflets/big.md: error: ran out of memory (the limit is 360 MB)"), line
 
     roomy = _build_with_cap(project, 2048)  # the default: the same leaflet is fine
     assert roomy.stdout.split() == ["big.pdf"], roomy.stderr  # good.pdf is already up to date
     assert (project / "dist" / "good.pdf").is_file()
+
+
+def test_a_picture_that_does_not_fit_in_memory_is_not_called_damaged(monkeypatch):
+    """Running out of memory while the picture is checked says so, with the process's limit:
+    the file is fine, the machine (or the cap) is too small for it."""
+    import resource
+
+    from PIL import ImageFile
+
+    from leafpress.render.local import Refused, check_pixels
+
+    def no_room(self):
+        raise MemoryError
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_room)
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    said = "" if limit == resource.RLIM_INFINITY else f" (the limit is {limit // 1024**2} MB)"
+    with pytest.raises(Refused) as refused:
+        check_pixels(png(40, 30))
+    assert refused.value.fatal
+    assert refused.value.why == f"ran out of memory{said} decoding it; use a smaller picture"

@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from leafpress.errors import Diagnostic, LeafletError
-from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT
+from leafpress.limits import JOB_TIMEOUT, MEMORY_LIMIT, out_of_memory
 
 
 
@@ -62,7 +62,7 @@ def _serve(conn: Connection, setup: Callable[[], Callable[[Any], Any]], memory_l
         except LeafletError as exc:
             conn.send(Outcome(key, error=str(exc), diagnostics=tuple(exc.diagnostics)))
         except MemoryError:
-            conn.send(Outcome(key, error=_out_of_memory(memory_limit)))
+            conn.send(Outcome(key, error=out_of_memory(memory_limit)))
         except (RecursionError, SystemError):
             # Deep recursion that meets the memory cap can surface from CPython as a
             # SystemError ("error return without exception set") instead.
@@ -140,7 +140,7 @@ def run_jobs(
                         outcome = worker.conn.recv()
                     except (EOFError, OSError):
                         outcome = Outcome(key, error="the renderer stopped unexpectedly: "
-                                                     + _out_of_memory(memory_limit, crash=True))
+                                                     + out_of_memory(memory_limit, crash=True))
                         pool[index] = _replace(worker, context, setup, memory_limit)
                     else:
                         worker.job = None
@@ -155,11 +155,6 @@ def run_jobs(
     finally:
         for worker in pool:
             worker.stop(kill=worker.job is not None)
-
-
-def _out_of_memory(memory_limit: int, crash: bool = False) -> str:
-    limit = f" (the limit is {memory_limit // 1024**2} MB)" if memory_limit else ""
-    return f"out of memory{limit} or a crash" if crash else f"ran out of memory{limit}"
 
 
 def _replace(worker: _Worker, context, setup, memory_limit) -> _Worker:

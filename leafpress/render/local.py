@@ -7,13 +7,14 @@ its images through it too. No WeasyPrint here, so formats without it can use the
 from __future__ import annotations
 
 import hashlib
+import resource
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from leafpress.files import FileRefused, read_regular, resolve
-from leafpress.limits import MAX_IMAGE_PIXELS, MAX_RESOURCE_BYTES
+from leafpress.limits import MAX_IMAGE_PIXELS, MAX_RESOURCE_BYTES, out_of_memory
 
 
 class Refused(ValueError):
@@ -70,6 +71,8 @@ def decode_problem(body: bytes) -> str | None:
                 image.load()
     except Image.UnidentifiedImageError:
         return None  # not a raster image (SVG, a font, CSS): not ours to judge here
+    except MemoryError:
+        raise  # not damage: the caller says so
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for damaged files
         detail = str(exc).split("\n")[0][:80] or exc.__class__.__name__
         return f"image is damaged or cut short ({detail}); save or export it again"
@@ -87,7 +90,13 @@ def check_pixels(body: bytes) -> None:
         width, height = size
         raise Refused(f"image is {width} x {height} pixels, over the limit of "
                       f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels; make it smaller", fatal=True)
-    if problem := decode_problem(body):
+    try:
+        problem = decode_problem(body)
+    except MemoryError:  # the picture may be fine: this process cannot hold it decoded
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        raise Refused(out_of_memory(0 if limit == resource.RLIM_INFINITY else limit)
+                      + " decoding it; use a smaller picture", fatal=True) from None
+    if problem:
         raise Refused(problem, fatal=True)
 
 
