@@ -366,11 +366,17 @@ def test_markup_in_front_matter_is_text_in_the_pdf_and_in_the_catalogue(batch):
     assert page.images and all(src.startswith("thumbs/") for src in page.images)
 
 
-def test_check_reads_the_whole_corpus_with_one_line_per_finding(batch):
+@pytest.fixture(scope="module")
+def checked(batch) -> subprocess.CompletedProcess:
+    """`generate.py check leaflets` over the corpus, as an author would run it."""
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "leaflets"],
+                          cwd=batch["project"], capture_output=True, text=True, timeout=300)
+
+
+def test_check_reads_the_whole_corpus_with_one_line_per_finding(checked):
     # `check` has no worker or timeout: symlinks to /dev/zero, bombs and stress must not
     # hang or crash it either.
-    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "leaflets"],
-                          cwd=batch["project"], capture_output=True, text=True, timeout=300)
+    done = checked
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     *findings, summary = done.stdout.splitlines()
@@ -474,9 +480,8 @@ def test_a_forged_catalogue_record_touches_nothing_outside_and_adds_no_script(ba
     assert all("/" not in stem for stem in record["leaflets"])
 
 
-def test_check_finds_the_new_classes_at_the_same_lines_as_build(batch):
-    done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "check", "leaflets"],
-                          cwd=batch["project"], capture_output=True, text=True, timeout=300)
+def test_check_finds_the_new_classes_at_the_same_lines_as_build(checked):
+    done = checked
     lines = done.stdout.splitlines()
     for stem in ("version_forged_footer", "url_too_long_for_qr", "bidi_override_in_dose",
                  "zero_width_space_in_title", "terminal_escape_in_link"):

@@ -93,10 +93,22 @@ def test_a_fifo_named_like_a_pdf_in_the_output_folder_is_never_opened(project):
 
 # ---- 3: a FIFO, /dev/zero or /proc in place of the manifest and the catalogue record ----
 
-@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "proc-pagemap"])
-def test_manifest_and_record_that_never_end_do_not_hang_the_build(project, kind):
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    """A project with one leaflet, built: its manifest and catalogue record exist."""
+    project = tmp_path_factory.mktemp("built-once")
+    shutil.copytree(ROOT / "styles", project / "styles")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "leaflets").mkdir()
     write_leaflet(project / "leaflets", "a.md", "title: A")
     assert _cli(project, "build").returncode == 0
+    return project
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "proc-pagemap"])
+def test_manifest_and_record_that_never_end_do_not_hang_the_build(built_once, tmp_path, kind):
+    project = tmp_path / "project"
+    shutil.copytree(built_once, project, symlinks=True)
     for path in (project / "dist" / ".leafpress-manifest.json",
                  project / "dist" / "thumbs" / "catalogue.json"):
         path.unlink()
@@ -114,18 +126,22 @@ def test_manifest_and_record_that_never_end_do_not_hang_the_build(project, kind)
 
 # ---- 10: one leaflet's pictures never cost the next ------------------------------------
 
-def test_the_image_cache_never_carries_one_leaflets_pictures_to_the_next(project):
-    from leafpress.limits import IMAGE_CACHE_BYTES
+def test_the_image_cache_never_carries_one_leaflets_pictures_to_the_next(project, monkeypatch):
     from leafpress.model.leaflet import leaflet_from_source
     from leafpress.model.source import read_source
+    from leafpress.render import pdf
     from leafpress.render.html import render_html
     from leafpress.render.pdf import Renderer
 
+    # The cache's budget cut from 64 MB to 4, with pictures to match: the same rule at a
+    # scale that renders in a second (18 MB of noise a picture took several).
+    IMAGE_CACHE_BYTES = 4 * 1024**2
+    monkeypatch.setattr(pdf, "IMAGE_CACHE_BYTES", IMAGE_CACHE_BYTES)
     brand = load_brand(project / "styles" / "brand.toml")
     renderer = Renderer(brand, [brand.styles / "leaflet.css", brand.styles / "a4.css"])
     folder = project / "leaflets"
-    for n in range(4):  # 18 MB each: two per leaflet stay under its 50 MB budget
-        (folder / f"big-{n}.png").write_bytes(noise_png(2450, 2450, seed=n))
+    for n in range(4):  # 1.1 MB each: two leaflets' worth is over the budget
+        (folder / f"big-{n}.png").write_bytes(noise_png(620, 620, seed=n))
     for first in (0, 2):
         source = write_leaflet(folder, f"pictures-{first}.md", f"title: Pictures {first}",
                                f"![One](big-{first}.png)\n\n![Two](big-{first + 1}.png)\n")
