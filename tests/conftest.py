@@ -168,3 +168,11 @@ def figure_alts(path: Path) -> list[str]:
 
     walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
     return alts
+
+
+def pytest_collection_finish(session):
+    """Modules, fixtures' definitions and collected items live for the whole run: keep the
+    cyclic garbage collector from walking them again and again."""
+    import gc
+
+    gc.freeze()
