@@ -154,6 +154,18 @@ def test_a_brand_template_or_style_change_rebuilds_all(site):
     assert run().written == []
 
 
+def test_a_style_edited_between_builds_in_one_process_is_the_style_used(site):
+    """The parent keeps each format's prepared stylesheets for its next build (watch does
+    many): an edited stylesheet must be read again, not served from what was kept."""
+    project, run = site
+    run()
+    assert "EDITED-STYLE" not in pdf_text(project / "dist" / "alpha.pdf")
+    a4_css = project / "styles" / "a4.css"
+    a4_css.write_text(a4_css.read_text() + '\nh1::after { content: " EDITED-STYLE"; }\n')
+    assert names(run().written) == ["alpha.pdf", "beta.pdf", "gamma.pdf"]
+    assert "EDITED-STYLE" in pdf_text(project / "dist" / "alpha.pdf")
+
+
 def test_force_rebuilds_everything(site, monkeypatch):
     project, run = site
     run()
