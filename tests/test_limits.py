@@ -35,11 +35,11 @@ def _handler():
 def test_hung_crashed_and_greedy_jobs_fail_alone_and_later_jobs_still_run():
     jobs = [(name, name) for name in ("hang", "ok-1", "crash", "ok-2", "hog", "recurse", "ok-3")]
     # The hung job costs the whole timeout: keep it short, the other jobs take milliseconds.
-    outcomes = {o.key: o for o in run_jobs(jobs, _handler, workers=1, timeout=1.5,
+    outcomes = {o.key: o for o in run_jobs(jobs, _handler, workers=1, timeout=1.2,
                                            memory_limit=512 * 1024**2)}
     assert {key: o.result for key, o in outcomes.items() if o.error is None} == {
         "ok-1": "OK-1", "ok-2": "OK-2", "ok-3": "OK-3"}
-    assert outcomes["hang"].error == "took longer than 1.5 seconds to render; stopped"
+    assert outcomes["hang"].error == "took longer than 1.2 seconds to render; stopped"
     assert outcomes["crash"].error == ("the renderer stopped unexpectedly: out of memory "
                                        "(the limit is 512 MB) or a crash")
     assert outcomes["hog"].error == "ran out of memory (the limit is 512 MB)"
