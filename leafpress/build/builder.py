@@ -166,9 +166,9 @@ def picture_format(chosen: Iterable[str]) -> str | None:
 
 # Each WeasyPrint format's state (stylesheets parsed, fonts configured) for one set of clinic
 # files, made in the parent before the workers fork, so that they inherit it instead of each
-# making its own (about 0.1 s of CPU a worker), and kept for the next build in this process
-# (watch, tests) while the clinic files are the same. Never rendered with in the parent, so
-# it holds no leaflet's pictures.
+# making its own (about 0.15 s of CPU a worker), and kept for the next build in this process
+# (watch, tests) while the clinic files are the same. The parent never renders a leaflet with
+# it, so it holds no leaflet's pictures.
 _PREPARED: OrderedDict[tuple, object] = OrderedDict()
 PREPARED_KEPT = 6
 
