@@ -6,7 +6,6 @@ import datetime
 import hashlib
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,43 +163,11 @@ def picture_format(chosen: Iterable[str]) -> str | None:
     return next((name for name in able if registry.get(name).cover), able[0] if able else None)
 
 
-# Each WeasyPrint format's state (stylesheets parsed, fonts configured) for one set of clinic
-# files, made in the parent before the workers fork, so that they inherit it instead of each
-# making its own (about 0.15 s of CPU a worker), and kept for the next build in this process
-# (watch, tests) while the clinic files are the same. The parent never renders a leaflet with
-# it, so it holds no leaflet's pictures.
-_PREPARED: OrderedDict[tuple, object] = OrderedDict()
-PREPARED_KEPT = 6
-
-
-def prepared_states(brand: Brand, names: Iterable[str], environment: str) -> dict[str, object]:
-    """The prepared state of each named format that renders with WeasyPrint."""
-    states: dict[str, object] = {}
-    for name in names:
-        fmt = registry.get(name)
-        if not fmt.needs_weasyprint:
-            continue  # cheap to make where it is used
-        # The environment covers the clinic files' contents; the paths are the fetcher's roots.
-        key = (name, environment, brand.styles.resolve(), brand.templates.resolve(),
-               brand.logo.resolve())
-        if key not in _PREPARED:
-            try:
-                _PREPARED[key] = fmt.prepare(brand)
-            except Exception:  # noqa: BLE001 - each worker tries again and reports it per leaflet
-                continue
-            while len(_PREPARED) > PREPARED_KEPT:
-                _PREPARED.popitem(last=False)
-        _PREPARED.move_to_end(key)
-        states[name] = _PREPARED[key]
-    return states
-
-
-def _worker(brand: Brand, prepared: dict[str, object]) -> Callable[[Job], Output]:
-    """Set-up run once per worker process: each format's state is inherited from the parent
-    or made on first use."""
+def _worker(brand: Brand) -> Callable[[Job], Output]:
+    """Set-up run once per worker process: each format's state is made on first use."""
     import gc
 
-    states = dict(prepared)
+    states: dict[str, object] = {}
     # Modules, parsed CSS and fonts live as long as the worker: keep the cyclic collector from
     # walking them after every few thousand allocations (about 3% of a leaflet's CPU).
     gc.freeze()
@@ -234,7 +201,6 @@ class _Build:
         self.result = BuildResult()
         self.thumbnails: dict[Path, bytes] = {}
         self.issuing = Issuing(brand, datetime.date.today())
-        self.environment = ""  # the clinic files' key, set by plan()
 
     def tell(self, diagnostic: Diagnostic) -> None:
         self.result.diagnostics.append(diagnostic)
@@ -287,7 +253,7 @@ class _Build:
     def plan(self, leaflets: list[Leaflet], chosen: tuple[str, ...],
              manifest: Manifest) -> list[Job]:
         """The jobs whose outputs are missing or out of date; the rest are up to date."""
-        environment = self.environment = environment_key(self.brand)
+        environment = environment_key(self.brand)
         picture = picture_format(chosen)
         work: list[Job] = []
         for leaflet in leaflets:
@@ -335,9 +301,7 @@ class _Build:
             from leafpress.render.pdf import preload
 
             preload()
-        states = prepared_states(self.brand, dict.fromkeys(job.fmt for job in work),
-                                 self.environment)
-        return run_jobs(((job, job) for job in work), lambda: _worker(self.brand, states),
+        return run_jobs(((job, job) for job in work), lambda: _worker(self.brand),
                         jobs or default_jobs(), timeout=limits.timeout, memory_limit=limits.memory)
 
     def accept(self, outcome: Outcome, manifest: Manifest) -> None:

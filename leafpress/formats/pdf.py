@@ -24,10 +24,8 @@ class PdfFormat(Format):
         return [brand.styles / "leaflet.css", brand.styles / f"{self.name}.css"]
 
     def prepare(self, brand: Brand) -> Any:
-        from leafpress.render.html import environment
         from leafpress.render.pdf import Renderer  # lazy: WeasyPrint, in workers only
 
-        environment(brand.templates).get_template(TEMPLATE)  # compiled once, where prepared
         return Renderer(brand, self.stylesheets(brand))
 
     def pdf_output(self, leaflet: Leaflet, brand: Brand, renderer: Any,

@@ -129,10 +129,6 @@ class Renderer:
         # One image cache per leaflet folder: a cached image skips the fetcher, so a shared
         # cache would let one folder's leaflet show another folder's pictures.
         self.image_caches: dict[Path, dict] = {}
-        # Draw a line once now: the first PDF a process writes parses cffi's C types (about
-        # 75 ms), which the build's parent then pays once for all the workers it forks.
-        weasyprint.HTML(string="<p>a <b>b</b></p>", url_fetcher=self.fetcher).write_pdf(
-            stylesheets=self.stylesheets, font_config=self.font_config)
 
     def add_css(self, css: str) -> list:
         """This renderer's stylesheets plus css, for documents that need a variation."""
