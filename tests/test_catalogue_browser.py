@@ -513,3 +513,11 @@ def test_the_filters_fit_a_phone(shelf):
     for selector in ("#filter-lang", "#filter-format", "#filter-review", ".match"):
         box = page.locator(selector).first.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375, selector
+
+
+def test_every_email_link_is_a_target_of_at_least_24px(visit):
+    """WCAG 2.2's target size (2.5.8), by the link's own height: axe passed it only while the
+    links above stood far enough away, which a card's layout does not promise."""
+    heights = visit().page.evaluate(
+        "[...document.querySelectorAll('.email-link')].map(a => a.getBoundingClientRect().height)")
+    assert len(heights) == 4 and min(heights) >= 24, heights
