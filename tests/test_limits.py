@@ -105,3 +105,8 @@ def test_a_picture_that_does_not_fit_in_memory_is_not_called_damaged(monkeypatch
         check_pixels(png(40, 30))
     assert refused.value.fatal
     assert refused.value.why == f"ran out of memory{said} decoding it; use a smaller picture"
+
+
+def test_a_timeout_of_one_second_is_said_in_the_singular():
+    [outcome] = run_jobs([("hang", "hang")], _handler, workers=1, timeout=1)
+    assert outcome.error == "took longer than 1 second to render; stopped"

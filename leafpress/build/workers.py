@@ -151,7 +151,8 @@ def run_jobs(
                 elif time.monotonic() >= deadline:
                     pool[index] = _replace(worker, context, setup, memory_limit)
                     feed(pool[index])
-                    yield Outcome(key, error=f"took longer than {timeout:g} seconds to render; stopped")
+                    seconds = f"{timeout:g} second{'' if timeout == 1 else 's'}"
+                    yield Outcome(key, error=f"took longer than {seconds} to render; stopped")
     finally:
         for worker in pool:
             worker.stop(kill=worker.job is not None)
