@@ -114,6 +114,19 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     durable=False skips the fsyncs (readers still never see half a file): for caches such
     as thumbnails that are made again when lost, where fsync is most of the cost.
     """
+    temp = _temp_copy(path, data, 0o644, durable)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if durable:
+        _fsync_folder(path.parent)
+
+
+def _temp_copy(path: Path, data: bytes, mode: int, durable: bool) -> Path:
+    """data in a new temp file beside path (a name `remove_partials` knows), synced if
+    durable; removed again if writing it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
@@ -122,13 +135,11 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        os.chmod(temp, mode)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    if durable:
-        _fsync_folder(path.parent)
+    return Path(temp)
 
 
 def write_new(path: Path, data: bytes, mode: int = 0o444) -> bool:
@@ -139,20 +150,13 @@ def write_new(path: Path, data: bytes, mode: int = 0o444) -> bool:
     """
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    temp = _temp_copy(path, data, mode, durable=True)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            return False
+        os.link(temp, path)
+    except FileExistsError:
+        return False
     finally:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
     _fsync_folder(path.parent)
     return True
 
