@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 
 import pytest
 from click.testing import CliRunner
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from leafpress import formats
 from leafpress.build.builder import build
@@ -73,13 +74,54 @@ def test_the_brand_may_name_a_registered_format_and_not_an_unknown_one(project, 
     assert (project / "dist" / "knee-plain.txt").is_file()
 
 
-def test_a_booklet_only_catalogue_shows_page_1_not_the_imposed_sheet(project, brand):
-    write_leaflet(project / "leaflets", "knee.md", GOOD, "## Recovery\n\n" + "Walk a little. " * 300)
+def _half_as_poppler_draws_it(pdf, left: bool, width: int) -> Image.Image:
+    """One half of the first sheet's front, rendered by poppler (not by leafpress's PDFium)."""
+    sheet_width, sheet_height = 842, 595  # A4 landscape, in points
+    scale = width / (sheet_width / 2)
+    done = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(72 * scale), "-png",
+                           "-x", "0" if left else str(round(sheet_width / 2 * scale)), "-y", "0",
+                           "-W", str(width), "-H", str(round(sheet_height * scale)), str(pdf)],
+                          check=True, capture_output=True)
+    return Image.open(io.BytesIO(done.stdout)).convert("L")
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("en-GB", "## Recovery\n\n" + "Walk a little. " * 300),
+    ("ar", "## التعافي\n\n" + "امشِ قليلاً كل يوم. " * 200),
+])
+def test_a_booklet_only_catalogue_shows_page_1_not_the_imposed_sheet(project, brand, lang, body):
+    write_leaflet(project / "leaflets", "knee.md", f"{GOOD}\nlang: {lang}", body)
+    thumb = project / "dist" / "thumbs" / "knee.webp"
     result = build([project / "leaflets"], project / "dist", brand, formats=("booklet",), jobs=1)
     assert result.ok, [str(d) for d in result.diagnostics]
-    picture = Image.open(io.BytesIO((project / "dist" / "thumbs" / "knee.webp").read_bytes()))
+    _assert_page_1(thumb, project / "dist" / "knee-booklet.pdf", page_1_on_left=lang == "ar")
+    # Made again from the written booklet (the build rendered nothing): the same half.
+    thumb.unlink()
+    again = build([project / "leaflets"], project / "dist", brand, formats=("booklet",), jobs=1)
+    assert again.ok and again.written == [] and thumb.is_file()
+    _assert_page_1(thumb, project / "dist" / "knee-booklet.pdf", page_1_on_left=lang == "ar")
+
+
+def _assert_page_1(thumb, pdf, page_1_on_left: bool) -> None:
+    picture = Image.open(io.BytesIO(thumb.read_bytes()))
     # An A5 page is portrait (1.41 high for 1 wide); the imposed A4 sheet is landscape (0.71).
     assert picture.height / picture.width == pytest.approx(210 / 148, abs=0.02)
     # Page 1 opens with the masthead and title at the top; the back cover does not.
     top = picture.convert("L").crop((0, 0, picture.width, picture.height // 5))
     assert top.getextrema()[0] < 128, "the top of the picture is blank: not page 1"
+    # The picture is the half of the sheet that page 1 is on: the right half of a booklet
+    # that opens left to right, the left half of a right-to-left one.
+    title = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", "0" if page_1_on_left else "421",
+                            "-y", "0", "-W", "421", "-H", "595", str(pdf), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    assert "Knee replacement" in title
+    grey = picture.convert("L")
+
+    def difference(left: bool) -> float:
+        # Compared small, where the two renderers' anti-aliasing no longer tells them apart.
+        small = (grey.width // 8, grey.height // 8)
+        half = _half_as_poppler_draws_it(pdf, left, grey.width).resize(small, Image.BOX)
+        return ImageStat.Stat(ImageChops.difference(grey.resize(small, Image.BOX), half)).mean[0]
+
+    assert difference(page_1_on_left) < 6 < difference(not page_1_on_left), (
+        difference(page_1_on_left), difference(not page_1_on_left))

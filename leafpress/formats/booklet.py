@@ -88,9 +88,6 @@ class Booklet(PdfFormat):
         if furniture.pages != pages:
             raise RuntimeError(f"booklet padding went wrong: {output.pages} pages padded to "
                                f"{pages} came out as {furniture.pages}")
-        # The catalogue's picture is the leaflet's page 1, taken before imposition (where
-        # page 1 sits on the sheet depends on the language's direction).
-        output.thumbnail = super().picture(output.data)
         output.data = impose_booklet(output.data, furniture.data, self.print_only(leaflet.stem),
                                      right_to_left=is_rtl(leaflet.lang))
         output.pages = pages // 2  # sheet sides
@@ -104,10 +101,12 @@ class Booklet(PdfFormat):
                 f"screen readers. For screen readers and email, use {A4().output_name(stem)}.")
 
     def picture(self, data: bytes | Path) -> bytes | None:
-        from leafpress.render.thumbnail import thumbnail
+        from leafpress.render.thumbnail import language, thumbnail
 
-        # Page 1 is the right half of the first sheet's front.
-        return thumbnail(data, half="right")
+        # Page 1 is on the first sheet's front: its right half, or its left half in a booklet
+        # that opens right to left (the sheet's language says which). Made only when the
+        # catalogue takes its picture from the booklet.
+        return thumbnail(data, half="left" if is_rtl(language(data)) else "right")
 
     def details(self, size: int, pages: int | None) -> str:
         if pages is None:

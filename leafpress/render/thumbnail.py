@@ -19,16 +19,25 @@ def page_count(pdf: Path | bytes) -> int:
         document.close()
 
 
+def language(pdf: Path | bytes) -> str:
+    """The document's language (its catalogue's /Lang), or "" when it names none."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+        return str(document.Root.get("/Lang", ""))
+
+
 def thumbnail(pdf: Path | bytes, width: int = THUMB_WIDTH, half: str | None = None) -> bytes:
-    """Page 1 of a PDF as a WebP image `width` pixels wide; half="right" takes the right half
-    of the page only (an imposed booklet sheet, whose right half is the leaflet's page 1)."""
+    """Page 1 of a PDF as a WebP image `width` pixels wide; half="left" or "right" takes that
+    half of the page only (an imposed booklet sheet, where page 1 is one half of it)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
         page_width = page.get_width() / (2 if half else 1)
-        crop = (page_width, 0, 0, 0) if half == "right" else (0, 0, 0, 0)
+        # pdfium's crop: points off the left, bottom, right and top.
+        crop = {"right": (page_width, 0, 0, 0), "left": (0, 0, page_width, 0)}.get(half, (0,) * 4)
         bitmap = page.render(scale=width / page_width, crop=crop)
         image = bitmap.to_pil()
         buffer = io.BytesIO()
