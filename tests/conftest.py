@@ -33,15 +33,25 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, started once per test process and shared by
-    every browser test; each test opens (and closes) pages of its own."""
+    every browser test: `browser.new_page()` hands a test a tab, taken back when it ends."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import launch
+    from .browser import Tabs, launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)
-        yield chromium
+        yield Tabs(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _tabs_back():
+    """After each test, its browser tabs go back to the pool (see tests/browser.py)."""
+    yield
+    from .browser import Tabs
+
+    for tabs in Tabs.live:
+        tabs.reclaim()
 
 
 @pytest.fixture(scope="session")

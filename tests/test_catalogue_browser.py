@@ -89,15 +89,10 @@ class Visit:
 
 @pytest.fixture
 def visit(browser, site):
-    opened: list[Visit] = []
-
     def open_page(address: str | None = None, **options) -> Visit:
-        opened.append(Visit(browser, site, address, **options))
-        return opened[-1]
+        return Visit(browser, site, address, **options)
 
-    yield open_page
-    for item in opened:
-        item.page.close()
+    return open_page
 
 
 def test_page_loads_from_disk_with_no_errors_and_no_network(visit, site):
@@ -295,15 +290,10 @@ def library(tmp_path_factory, brand, every_format):
 @pytest.fixture
 def shelf(browser, library):
     """Open the library's catalogue (from disk, or an address such as the preview's)."""
-    opened: list[Visit] = []
-
     def open_page(address: str | None = None, **options) -> Visit:
-        opened.append(Visit(browser, library[0], address, **options))
-        return opened[-1]
+        return Visit(browser, library[0], address, **options)
 
-    yield open_page
-    for item in opened:
-        item.page.close()
+    return open_page
 
 
 def shown(page) -> list[str]:

@@ -589,4 +589,3 @@ def test_catalogue_search_finds_a_leaflet_by_its_edition_title_and_passes_axe(di
     assert shown.count() == 1 and shown.get_attribute("data-stem") == MASTER
     page.fill("#search", "")
     assert axe_violations(page) == []
-    page.close()

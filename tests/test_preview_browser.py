@@ -33,9 +33,9 @@ def preview(every_format):
     server.stop()
 
 
-def open_page(browser, url: str, size: str):
+def open_page(browser, url: str, size: str, own: bool = False):
     width, height = SIZES[size]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height}, own=own)
     page.route(lambda u: not u.startswith(("file:", "http://127.0.0.1")),
                lambda route: route.abort())
     page.goto(url)
@@ -47,7 +47,6 @@ def test_catalogue_has_no_axe_violations(browser, every_format, size):
     page = open_page(browser, (every_format / "index.html").as_uri(), size)
     page.wait_for_load_state("load")
     assert axe_violations(page) == []
-    page.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -55,7 +54,6 @@ def test_preview_with_problems_has_no_axe_violations(browser, preview, size):
     page = open_page(browser, preview.url, size)
     page.wait_for_selector("#leafpress-problems")
     assert axe_violations(page) == []
-    page.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -81,11 +79,10 @@ def test_focus_is_never_hidden_by_the_problems_panel(browser, preview, size):
         assert box["bottom"] <= box["panel"] + 0.5, f"{box['name']!r} is under the panel"
         assert box["top"] >= 0 and box["bottom"] <= box["height"]
     assert any("Online version" in name for name in names)
-    page.close()
 
 
 def test_problems_are_announced_once_not_on_every_poll(browser, preview):
-    page = open_page(browser, preview.url, "desktop")
+    page = open_page(browser, preview.url, "desktop", own=True)  # its clock is faked below
     # The page's own clock, run fast below (it polls once a second): installed, then the page
     # loaded again so that every poll is timed by it.
     page.clock.install()
@@ -102,4 +99,3 @@ def test_problems_are_announced_once_not_on_every_poll(browser, preview):
             page.clock.run_for(1000)
     assert page.evaluate("window.changes") == 0
     assert page.locator("#leafpress-problems").inner_text().count("error:") == len(PROBLEMS)
-    page.close()

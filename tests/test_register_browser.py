@@ -40,19 +40,15 @@ def site(tmp_path_factory, brand):
 @pytest.fixture(scope="module")
 def page_of(browser):
     requests: list[str] = []
-    pages = []
 
     def open_page(path):
         page = browser.new_page()
-        pages.append(page)
         page.on("request", lambda r: requests.append(r.url))
         page.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
         page.goto(path.as_uri())
         return page, requests
 
-    yield open_page
-    for page in pages:
-        page.close()
+    return open_page
 
 
 def titles(page) -> list[str]:

@@ -127,5 +127,4 @@ def test_preview_page_reloads_itself_and_shows_problems_in_a_real_browser(watche
     source.write_text(source.read_text().replace("reference: W-1", "reference: [unclosed"))
     expect(page.locator("#leafpress-problems")).to_contain_text(
         "leaflets/live.md:4: error: invalid front matter", timeout=30_000)
-    page.close()
     assert errors == []  # no CSP violation: the preview widened the page's policy for its script

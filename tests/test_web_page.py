@@ -55,7 +55,6 @@ def test_axe_finds_nothing_at_desktop_zoom_and_phone_widths(site, browser, stem)
         assert axe_violations(page) == [], (stem, width)
         # Readable without sideways scrolling.
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (stem, width)
-    page.close()
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -73,7 +72,6 @@ def test_no_request_leaves_the_page_and_its_policy_blocks_the_rest(site, browser
     page.evaluate("""() => { const s = document.createElement('script');
                      s.textContent = 'document.title = "ran"'; document.head.append(s); }""")
     assert page.title() != "ran"
-    page.close()
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -83,7 +81,6 @@ def test_the_page_has_the_pdfs_words_in_the_pdfs_order(site, browser, brand, ste
     page.evaluate("document.querySelector('.skip-link').remove()")
     html = page.evaluate("document.body.innerText")
     header_rows = page.evaluate("[...document.querySelectorAll('thead tr')].map(r => r.innerText)")
-    page.close()
     # A printed page's furniture is not its text: the footer on every page, and a table's
     # header row repeated at the top of the next page.
     footer = re.compile(re.escape(f"Ref {leaflet.reference} · Version {leaflet.version} Next "
@@ -133,7 +130,6 @@ def test_structure_a_screen_reader_navigates_by(site, browser, brand, stem):
         src = image.get_attribute("src")
         assert src.startswith("media/") and image.get_attribute("alt")
         assert image.evaluate("i => i.complete && i.naturalWidth > 0"), src
-    page.close()
 
 
 def body_images(page: Path) -> list[Path]:
@@ -166,7 +162,6 @@ def test_printed_from_the_browser_it_drops_the_skip_link_and_shows_addresses(sit
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).display") == "none"
     page.pdf(path=str(site / "printed.pdf"))
-    page.close()
     assert "Skip to the leaflet" not in pdf_text(site / "printed.pdf")
 
 
@@ -180,7 +175,6 @@ def test_direction_comes_from_the_language(project, browser):
     page = open_page(browser, project / "dist" / "arabic.html")
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
-    page.close()
     assert [direction(tag) for tag in ("en-GB", "ur", "fa-IR", "he", "pl", "ku-Arab", "ku-Latn")] \
         == ["ltr", "rtl", "rtl", "rtl", "ltr", "rtl", "ltr"]
 
