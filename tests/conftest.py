@@ -180,6 +180,24 @@ def figure_alts(path: Path) -> list[str]:
     return alts
 
 
+# Modules with few tests that take long (a real watch process, builds killed mid-way, jobs
+# that hang or exhaust memory, a preview server): handed out first. Ordered by their count
+# of tests, as pytest-xdist would, they came last and kept one worker busy for seconds
+# after the other had finished.
+LONG_FIRST = ("test_watch.py", "test_atomic.py", "test_limits.py", "test_preview_browser.py",
+              "test_progress.py", "test_parser_stress.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Modules in LONG_FIRST first, then the rest, most tests first (each module runs on one
+    worker: see pyproject.toml)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.path.name] = counts.get(item.path.name, 0) + 1
+    items.sort(key=lambda item: (item.path.name not in LONG_FIRST, -counts[item.path.name],
+                                 item.path.name))
+
+
 def pytest_collection_finish(session):
     """Modules, fixtures' definitions and collected items live for the whole run: keep the
     cyclic garbage collector from walking them again and again."""
