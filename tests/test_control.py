@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from leafpress.cli import main
 from leafpress.control.record import HEADER, RECORD_NAME
 
-from .conftest import pdf_text, write_leaflet
+from .conftest import SAMPLES, pdf_text, write_leaflet
 from .htmltree import parse
 from .test_braille import back_translate
 
@@ -77,7 +77,7 @@ def test_bumping_the_version_archives_the_new_pdfs_and_keeps_the_old_ones_byte_i
     archive = project / "leaflets" / "archive" / "hip"
     names = ["RSC-HP-001-v1.0.pdf", "RSC-HP-001-v1.0-large-print.pdf",
              "RSC-HP-001-v1.0-booklet.pdf", "RSC-HP-001-v1.0.html", "RSC-HP-001-v1.0.brf"]
-    assert sorted(p.name for p in archive.iterdir()) == sorted(names)
+    assert sorted(p.name for p in archive.iterdir()) == sorted([*names, "media"])
     first = {name: (archive / name).read_bytes() for name in names}
     assert first["RSC-HP-001-v1.0.pdf"] == (project / "dist" / "hip.pdf").read_bytes()
     assert first["RSC-HP-001-v1.0-booklet.pdf"] == (project / "dist" / "hip-booklet.pdf").read_bytes()
@@ -92,7 +92,7 @@ def test_bumping_the_version_archives_the_new_pdfs_and_keeps_the_old_ones_byte_i
     assert {name: (archive / name).read_bytes() for name in names} == first
     new = archive / "RSC-HP-001-v1.1.pdf"
     assert new.read_bytes() == (project / "dist" / "hip.pdf").read_bytes() != first[names[0]]
-    assert len(list(archive.iterdir())) == 10
+    assert len(list(archive.iterdir())) == 11  # both versions' five files, and their media
     assert "Version 1.0" in pdf_text(archive / names[0]) and "six weeks" in pdf_text(archive / names[0])
     assert "Version 1.1" in pdf_text(new) and "four weeks" in pdf_text(new)
 
@@ -294,6 +294,38 @@ def test_an_up_to_date_pdf_missing_from_the_archive_is_archived_from_the_output(
     result = run("build", "-j", "1")
     assert result.exit_code == 0 and "0 built, 1 up to date" in result.output
     assert archived.read_bytes() == (project / "dist" / "hip.pdf").read_bytes()
+
+
+def test_an_archived_web_page_has_its_pictures_beside_it(project, run, browser):
+    """The web page's pictures, logo and QR code go into the archive with it: the issued page
+    opened from the archive years later shows what the patient saw."""
+    leaflets = project / "leaflets"
+    (leaflets / "images").mkdir()
+    shutil.copy(SAMPLES / "images" / "spine-regions.svg", leaflets / "images")
+    write_leaflet(leaflets, "hip.md", APPROVED + "\nurl: https://example.org/hip",
+                  "Rest.\n\n![The spine from the side](images/spine-regions.svg)\n")
+    assert run("build", "-j", "1", "--format", "html").exit_code == 0
+    archive = leaflets / "archive" / "hip"
+    page = archive / "RSC-HP-001-v1.0.html"
+
+    def pictures() -> list[str]:
+        sources = [img.attrs["src"] for img in parse(page.read_text(encoding="utf-8")).find_all("img")]
+        assert len(sources) == 3  # the logo, the picture, the QR code
+        return sources
+
+    for src in pictures():
+        assert (archive / src).read_bytes() == (project / "dist" / src).read_bytes(), src
+    assert (archive / pictures()[1]).read_bytes() == (SAMPLES / "images" / "spine-regions.svg").read_bytes()
+    tab = browser.new_page()
+    tab.goto(page.as_uri())
+    assert tab.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+
+    # Lost by hand, then archived again from the up-to-date output and what it wrote beside it.
+    shutil.rmtree(archive)
+    result = run("build", "-j", "1", "--format", "html")
+    assert result.exit_code == 0 and "0 built, 1 up to date" in result.output
+    for src in pictures():
+        assert (archive / src).read_bytes() == (project / "dist" / src).read_bytes(), src
 
 
 def test_a_lost_record_never_lets_a_build_replace_an_archived_file(project, run):

@@ -271,7 +271,8 @@ class _Build:
                 # Under --strict an output built with warnings must be re-checked (and refused).
                 if entry and not (self.strict and entry.warnings):
                     self.warn(leaflet, capped(list(entry.warnings)))
-                    if self.issue(job, job.target):  # an older build's file, not yet archived
+                    # An older build's file, not yet archived (with what it needs beside it).
+                    if self.issue(job, job.target, {name: self.out / name for name in entry.extras}):
                         self.result.up_to_date.append(job.target)
                 else:
                     work.append(job)
@@ -280,9 +281,9 @@ class _Build:
         remove_partials(self.out, [*names, manifest.own_name])
         return work
 
-    def issue(self, job: Job, data: bytes | Path) -> bool:
+    def issue(self, job: Job, data: bytes | Path, extras: dict | None = None) -> bool:
         """Archive and record an approved version's first output; False if that failed."""
-        problems = self.issuing.issue(job.leaflet, job.fmt, data)
+        problems = self.issuing.issue(job.leaflet, job.fmt, data, extras)
         if any(problem.severity == ERROR for problem in problems):
             self.fail(job.leaflet.path, *problems)
             return False
@@ -326,7 +327,7 @@ class _Build:
                                     f"not written ({job.target.name}): warnings with --strict"),
                       target=job.target)
             return
-        if not self.issue(job, output.data):  # archived before a patient can be given it
+        if not self.issue(job, output.data, output.extras):  # archived before a patient has it
             self.progress.advance(job.target, False)
             return
         try:

@@ -16,6 +16,7 @@ from leafpress.control.record import RecordError, Records, changed_since_issue, 
 from leafpress.errors import Diagnostic, error, warning
 from leafpress.model.brand import Brand
 from leafpress.model.leaflet import APPROVED, Leaflet
+from leafpress.render.web import is_media_name
 
 
 class Issuing:
@@ -39,10 +40,15 @@ class Issuing:
         problem = changed_since_issue(leaflet, record)
         return None if problem is None else [problem]
 
-    def issue(self, leaflet: Leaflet, fmt: str, data: bytes | Path) -> list[Diagnostic]:
+    def issue(self, leaflet: Leaflet, fmt: str, data: bytes | Path,
+              extras: dict[str, bytes | Path] | None = None) -> list[Diagnostic]:
         """Archive this output (bytes, or the file holding them) if its version was never
         archived in this format, and record the version. An error means the output must not
-        go out: it would not be archived."""
+        go out: it would not be archived.
+
+        extras: the files the output needs beside it (a web page's pictures), archived beside
+        it under the same names; their names carry their content's hash, so versions share them.
+        """
         if leaflet.status != APPROVED or leaflet.version is None:
             return []
         record = self.records.of(leaflet)
@@ -50,12 +56,16 @@ class Issuing:
             return [record.diagnostic]
         recorded = record.find(leaflet.stem, leaflet.version)
         issue = recorded or new_issue(leaflet, self.today)
-        target = folder_of(self.brand, leaflet.path, leaflet.stem) / file_name(
-            issue, registry.get(fmt))
+        folder = folder_of(self.brand, leaflet.path, leaflet.stem)
+        target = folder / file_name(issue, registry.get(fmt))
         problems: list[Diagnostic] = []
         try:
             if not target.exists():
-                keep(target, data.read_bytes() if isinstance(data, Path) else data)
+                # Pictures first: an archived page is never without them.
+                for name, extra in (extras or {}).items():
+                    if is_media_name(name):
+                        keep(folder / name, _bytes(extra))
+                keep(target, _bytes(data))
             elif recorded is None and not _same(target, data):
                 # An archived file this version's record does not know (the record was lost
                 # or edited): it stays as it is, and someone should look.
@@ -86,8 +96,12 @@ def _clash(target: Path, leaflet: Leaflet) -> Diagnostic:
                    f"version {leaflet.version} of {leaflet.stem} was not in its record")
 
 
+def _bytes(data: bytes | Path) -> bytes:
+    return data.read_bytes() if isinstance(data, Path) else data
+
+
 def _same(path: Path, data: bytes | Path) -> bool:
     try:
-        return path.read_bytes() == (data.read_bytes() if isinstance(data, Path) else data)
+        return path.read_bytes() == _bytes(data)
     except OSError:
         return False

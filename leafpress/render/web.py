@@ -41,6 +41,11 @@ def media_name(name: str, digest: str) -> str:
     return f"{MEDIA}/{stem}-{digest[:16]}{suffix}"
 
 
+def is_media_name(name: str) -> bool:
+    """Whether name is one media_name makes (a name read back from a file others can write)."""
+    return re.fullmatch(rf"{MEDIA}/[A-Za-z0-9_-]{{1,40}}-[0-9a-f]{{16}}(\.[a-z0-9]{{1,5}})?", name) is not None
+
+
 def _start(tag: str, attrs: list[tuple[str, str | None]]) -> str:
     parts = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs)
     return f"<{tag}{parts}>"
