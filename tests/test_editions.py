@@ -165,6 +165,18 @@ def _width(path: Path) -> float:
         return float(pdf.pages[0].mediabox[2])
 
 
+def test_the_address_postcode_is_never_split_over_two_lines(dist):
+    """Each half of the postcode on a line of its own tells a patient nothing: Urdu's and
+    Arabic's booklets once left "0XX" alone under the rest of the address."""
+    out, _ = dist
+    postcode = " ".join(BRAND["contact"]["address"].split()[-2:])  # the samples' address ends so
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == 33  # every sample and edition in every PDF format
+    for pdf in pdfs:
+        lines = [without_isolates(line) for line in pdf_text(pdf, raw=True).splitlines()]
+        assert any(postcode in line for line in lines), pdf.name
+
+
 @pytest.mark.parametrize("stem", ["ar", "ur"])
 def test_right_to_left_pages_are_laid_out_mirrored(dist, stem):
     out, _ = dist

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from leafpress import __version__
 from leafpress.i18n import translations
@@ -71,6 +71,15 @@ def ltr_attr(context, value: object) -> str:
     return f"{LRI}{value}{PDI}" if context.get("rtl") and value else value
 
 
+# A UK postcode ("SE1 0XX", "EC1A 1BB"): its two halves are never split over two lines.
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9][A-Z]{2})\b")
+
+
+def keep_postcode(value: str) -> Markup:
+    """The text escaped, with any postcode in it kept on one line."""
+    return Markup(_POSTCODE.sub(r'<span class="postcode">\1 \2</span>', str(escape(value))))
+
+
 def isolate_ltr_runs(html: str) -> str:
     """Wrap each left-to-right run of several parts in the text of a right-to-left body in
     isolates (never inside tags or attributes)."""
@@ -102,6 +111,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["ltr"] = ltr
     env.filters["ltr_attr"] = ltr_attr
     env.filters["display_url"] = display_url
+    env.filters["keep_postcode"] = keep_postcode
     env.filters["direction"] = direction
     return env
 
