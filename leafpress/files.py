@@ -7,6 +7,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"  # never .pdf, so nobody mistakes a temp file for a leaflet
@@ -66,6 +67,23 @@ def read_regular(path: Path | str, limit: int, inside: Iterable[Path] | None = N
         # st_size can lie: /proc files say 0 and never end. Count what is read instead.
         data = _read_at_most(handle, limit)
     return data
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file whose SHA-256 a build has checked, read again only as those same bytes (it may
+    have been swapped since: a link, or other bytes, is refused)."""
+
+    path: Path
+    digest: str
+    inside: Path  # the folder it must stay in
+    limit: int
+
+    def read(self) -> bytes:
+        data = read_regular(self.path, self.limit, [resolve(self.inside)])
+        if hashlib.sha256(data).hexdigest() != self.digest:
+            raise FileRefused("it changed after the build checked it")
+        return data
 
 
 def digest_regular(path: Path | str, limit: int, inside: Iterable[Path] | None = None) -> str:

@@ -27,12 +27,15 @@ class Tabs:
 
     Opening a tab costs Chromium about 0.3 s of CPU; loading a page into one already open,
     a third of that. `new_page` hands out a free tab (or opens one); when the test ends,
-    `reclaim` takes its tabs back blank, without the listeners, routes and print emulation
-    the test gave them. A test that needs a tab to itself (context options, or a faked clock,
-    which cannot be taken back) asks for `own=True`; such tabs are closed, never reused.
+    `reclaim` takes its tabs back blank, without the listeners, routes and media emulation
+    the test gave them. What a tab would keep beyond that (init scripts, exposed functions,
+    a faked clock) needs a tab of its own: `new_page(own=True)`, closed after the test, never
+    reused. A shared tab refuses those calls, and one whose clock was faked is not reused.
     """
 
     VIEWPORT = {"width": 1280, "height": 720}  # Playwright's default
+    KEPT = ("once", "add_init_script", "expose_function", "expose_binding",
+            "add_locator_handler", "set_extra_http_headers")  # what reclaim cannot undo
     live: list[Tabs] = []
 
     def __init__(self, chromium):
@@ -54,24 +57,39 @@ class Tabs:
             listeners.append((event, handler))
             subscribe(event, handler)
 
+        def refused(*_args, **_kwargs):
+            raise AssertionError("reclaim cannot undo this on a shared tab: use new_page(own=True)")
+
         page.on = on  # recorded, so that reclaim can take each one off again
+        for name in self.KEPT:
+            setattr(page, name, refused)
         self._lent.append((page, listeners))
         return page
 
     def reclaim(self) -> None:
-        for page, listeners in self._lent:
+        lent, self._lent = self._lent, []
+        faked = []
+        for page, listeners in lent:
             if page.is_closed():
                 continue
-            if listeners is None:
+            try:
+                if listeners is None:
+                    raise LookupError  # its own: closed
+                page.goto("about:blank")  # first: nothing the last page asks for goes out
+                for event, handler in listeners:
+                    page.remove_listener(event, handler)
+                page.unroute_all(behavior="ignoreErrors")
+                page.emulate_media(media="null", color_scheme="null", reduced_motion="null",
+                                   forced_colors="null", contrast="null")
+                # page.clock cannot be refused beforehand: a faked one shows in the timers.
+                if not page.evaluate("String(setTimeout).includes('[native code]')"):
+                    faked.append(page)
+                    raise LookupError
+            except Exception:  # noqa: BLE001 - a tab that cannot be made blank is not reused
                 page.close()
                 continue
-            for event, handler in listeners:
-                page.remove_listener(event, handler)
-            page.unroute_all(behavior="ignoreErrors")
-            page.emulate_media(media="null")
-            page.goto("about:blank")
             self._free.append(page)
-        self._lent.clear()
+        assert not faked, "a shared tab's clock was faked: use new_page(own=True)"
 
 
 def axe_violations(page, tags: list[str] = WCAG_AA) -> list[dict]:

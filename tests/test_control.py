@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import shutil
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from leafpress.cli import main
 from leafpress.control.record import HEADER, RECORD_NAME
+from leafpress.files import Checked, FileRefused
 
 from .conftest import SAMPLES, pdf_text, write_leaflet
 from .htmltree import parse
@@ -318,7 +320,7 @@ def test_an_archived_web_page_has_its_pictures_beside_it(project, run, browser):
     assert (archive / pictures()[1]).read_bytes() == (SAMPLES / "images" / "spine-regions.svg").read_bytes()
     tab = browser.new_page()
     tab.goto(page.as_uri())
-    assert tab.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    assert tab.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)") == [True] * 3
 
     # Lost by hand, then archived again from the up-to-date output and what it wrote beside it.
     shutil.rmtree(archive)
@@ -326,6 +328,35 @@ def test_an_archived_web_page_has_its_pictures_beside_it(project, run, browser):
     assert result.exit_code == 0 and "0 built, 1 up to date" in result.output
     for src in pictures():
         assert (archive / src).read_bytes() == (project / "dist" / src).read_bytes(), src
+    issued = page.read_bytes()
+
+    # A page archived before its pictures were: they are added from the identical output.
+    shutil.rmtree(archive / "media")
+    assert run("build", "-j", "1", "--format", "html").exit_code == 0
+    assert page.read_bytes() == issued
+    for src in pictures():
+        assert (archive / src).read_bytes() == (project / "dist" / src).read_bytes(), src
+
+
+
+def test_a_checked_output_is_archived_only_as_the_bytes_the_build_checked(tmp_path):
+    """Between the manifest's check of an up-to-date output and its copy into the archive,
+    the file may be swapped: for other bytes, or for a link to a file outside the folder."""
+    out = tmp_path / "dist"
+    (out / "media").mkdir(parents=True)
+    picture = out / "media" / "logo-0123456789abcdef.svg"
+    picture.write_bytes(b"<svg/>")
+    checked = Checked(picture, hashlib.sha256(b"<svg/>").hexdigest(), out, 1024)
+    assert checked.read() == b"<svg/>"
+    picture.write_bytes(b"<svg>other</svg>")
+    with pytest.raises(FileRefused, match="changed after the build checked it"):
+        checked.read()
+    secret = tmp_path / "secret.svg"
+    secret.write_bytes(b"<svg/>")  # the very bytes the build checked, but not in the folder
+    picture.unlink()
+    picture.symlink_to(secret)
+    with pytest.raises(FileRefused, match="outside the allowed folders"):
+        checked.read()
 
 
 def test_a_lost_record_never_lets_a_build_replace_an_archived_file(project, run):

@@ -226,6 +226,9 @@ def test_right_to_left_booklet_opens_the_other_way(dist):
         path = out / f"{MASTER}{stem}-booklet.pdf"
         masthead = min((w for w in _words(path, 1) if w[3] == "Riverside"), key=lambda w: w[2])
         assert (masthead[0] < _width(path) / 2) is left
+        # And the PDF says which way its pages read (what the catalogue's picture goes by).
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.ViewerPreferences.Direction == ("/R2L" if left else "/L2R")
 
 
 @pytest.mark.parametrize("edition", sorted(SAMPLE))

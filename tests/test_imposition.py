@@ -76,6 +76,9 @@ def test_metadata_language_and_print_preferences_are_set(tmp_path):
     assert preferences["/Duplex"] == "/DuplexFlipShortEdge"
     assert preferences["/PrintScaling"] == "/None"
     assert bool(preferences["/DisplayDocTitle"])
+    assert preferences["/Direction"] == "/L2R"
+    mirrored = pypdf.PdfReader(io.BytesIO(impose_booklet(a5_document(4), right_to_left=True)))
+    assert mirrored.trailer["/Root"]["/ViewerPreferences"]["/Direction"] == "/R2L"
 
 
 def test_imposition_is_deterministic():

@@ -70,3 +70,11 @@ def test_the_model_imports_only_the_shared_top_level_modules():
             ours = {n for n in names if n.startswith("leafpress.")}
             assert all(_part(n) in ("model", "errors", "files", "limits", "suggest") for n in ours), \
                 (module, sorted(ours))
+
+
+def test_every_module_the_suite_hands_out_first_exists():
+    """A renamed module would drop out of LONG_FIRST silently and come last again."""
+    from .conftest import LONG_FIRST
+
+    here = Path(__file__).resolve().parent
+    assert [name for name in LONG_FIRST if not (here / name).is_file()] == []

@@ -85,6 +85,32 @@ def _half_as_poppler_draws_it(pdf, left: bool, width: int) -> Image.Image:
     return Image.open(io.BytesIO(done.stdout)).convert("L")
 
 
+class WithNotes(PlainText):
+    """The throwaway output with a file beside it that is not content-named media."""
+
+    name = "with-notes"
+    suffix = "-notes"
+
+    def render(self, leaflet, brand, state):
+        output = super().render(leaflet, brand, state)
+        output.extras = {"notes.txt": b"beside it"}
+        return output
+
+
+def test_an_issued_output_whose_extra_file_cannot_be_archived_is_not_written(project, brand):
+    """The archive keeps only media/<name>-<hash> files beside a page (names that say their
+    bytes): anything else is one line, and the output does not go out unarchived."""
+    fmt = formats.register(WithNotes())
+    try:
+        write_leaflet(project / "leaflets", "knee.md", GOOD, "Rest your knee.\n")
+        result = build([project / "leaflets"], project / "dist", brand, formats=("with-notes",), jobs=1)
+    finally:
+        del formats.REGISTRY[fmt.name]
+    assert not result.ok and not (project / "dist" / "knee-notes.txt").exists()
+    messages = [str(d) for d in result.diagnostics]
+    assert any("cannot archive notes.txt beside it" in m for m in messages), messages
+
+
 @pytest.mark.parametrize("lang, body", [
     ("en-GB", "## Recovery\n\n" + "Walk a little. " * 300),
     ("ar", "## التعافي\n\n" + "امشِ قليلاً كل يوم. " * 200),

@@ -22,9 +22,9 @@ from leafpress.check.review import build_review
 from leafpress.check.staleness import build_staleness
 from leafpress.control.issuing import Issuing
 from leafpress.errors import ERROR, INFO, ConfigError, Diagnostic, error, warning
-from leafpress.files import atomic_write, remove_partials, write_if_changed
+from leafpress.files import Checked, atomic_write, remove_partials, write_if_changed
 from leafpress.formats.base import Output
-from leafpress.limits import JOB_TIMEOUT, MAX_WARNINGS, MEMORY_LIMIT
+from leafpress.limits import JOB_TIMEOUT, MAX_OUTPUT_BYTES, MAX_WARNINGS, MEMORY_LIMIT
 from leafpress.model.brand import Brand
 from leafpress.model.editions import read_leaflets
 from leafpress.model.leaflet import WITHDRAWN, Leaflet, url_findings
@@ -271,8 +271,10 @@ class _Build:
                 # Under --strict an output built with warnings must be re-checked (and refused).
                 if entry and not (self.strict and entry.warnings):
                     self.warn(leaflet, capped(list(entry.warnings)))
-                    # An older build's file, not yet archived (with what it needs beside it).
-                    if self.issue(job, job.target, {name: self.out / name for name in entry.extras}):
+                    # An older build's file, perhaps not yet archived (nor what it needs beside it).
+                    if self.issue(job, self.checked(job.target.name, entry.pdf),
+                                  {name: self.checked(name, digest)
+                                   for name, digest in entry.extras.items()}):
                         self.result.up_to_date.append(job.target)
                 else:
                     work.append(job)
@@ -281,7 +283,11 @@ class _Build:
         remove_partials(self.out, [*names, manifest.own_name])
         return work
 
-    def issue(self, job: Job, data: bytes | Path, extras: dict | None = None) -> bool:
+    def checked(self, name: str, digest: str) -> Checked:
+        """A file of the output folder the manifest vouched for, to be read only as such."""
+        return Checked(self.out / name, digest, self.out, MAX_OUTPUT_BYTES)
+
+    def issue(self, job: Job, data: bytes | Checked, extras: dict | None = None) -> bool:
         """Archive and record an approved version's first output; False if that failed."""
         problems = self.issuing.issue(job.leaflet, job.fmt, data, extras)
         if any(problem.severity == ERROR for problem in problems):

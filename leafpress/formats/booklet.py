@@ -101,12 +101,12 @@ class Booklet(PdfFormat):
                 f"screen readers. For screen readers and email, use {A4().output_name(stem)}.")
 
     def picture(self, data: bytes | Path) -> bytes | None:
-        from leafpress.render.thumbnail import language, thumbnail
+        from leafpress.render.thumbnail import reads_right_to_left, thumbnail
 
         # Page 1 is on the first sheet's front: its right half, or its left half in a booklet
-        # that opens right to left (the sheet's language says which). Made only when the
-        # catalogue takes its picture from the booklet.
-        return thumbnail(data, half="left" if is_rtl(language(data)) else "right")
+        # that opens right to left (the imposition says which). Made only when the catalogue
+        # takes its picture from the booklet.
+        return thumbnail(data, half="left" if reads_right_to_left(data) else "right")
 
     def details(self, size: int, pages: int | None) -> str:
         if pages is None:

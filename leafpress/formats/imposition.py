@@ -95,6 +95,9 @@ def impose_booklet(pdf: bytes, furniture: bytes | None = None, print_only: str |
     # at 100 % (a "fit to page" shrink would move the fold off the centre).
     preferences.duplex = "/DuplexFlipShortEdge"
     preferences.print_scaling = "/None"
+    # A right-to-left booklet says so: its pages read from right to left (and its page 1 is
+    # the left half of the first sheet's front).
+    preferences.direction = "/R2L" if right_to_left else "/L2R"
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()

@@ -19,12 +19,13 @@ def page_count(pdf: Path | bytes) -> int:
         document.close()
 
 
-def language(pdf: Path | bytes) -> str:
-    """The document's language (its catalogue's /Lang), or "" when it names none."""
+def reads_right_to_left(pdf: Path | bytes) -> bool:
+    """Whether the document says its pages read right to left (ViewerPreferences /Direction)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
-        return str(document.Root.get("/Lang", ""))
+        preferences = document.Root.get("/ViewerPreferences", {})
+        return str(preferences.get("/Direction", "")) == "/R2L"
 
 
 def thumbnail(pdf: Path | bytes, width: int = THUMB_WIDTH, half: str | None = None) -> bytes:
@@ -37,7 +38,8 @@ def thumbnail(pdf: Path | bytes, width: int = THUMB_WIDTH, half: str | None = No
         page = document[0]
         page_width = page.get_width() / (2 if half else 1)
         # pdfium's crop: points off the left, bottom, right and top.
-        crop = {"right": (page_width, 0, 0, 0), "left": (0, 0, page_width, 0)}.get(half, (0,) * 4)
+        crops = {None: (0, 0, 0, 0), "right": (page_width, 0, 0, 0), "left": (0, 0, page_width, 0)}
+        crop = crops[half]
         bitmap = page.render(scale=width / page_width, crop=crop)
         image = bitmap.to_pil()
         buffer = io.BytesIO()
