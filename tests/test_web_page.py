@@ -157,12 +157,45 @@ def test_body_images_are_copies_of_the_leaflets_own_files(site):
     assert "images/" not in html and "file:" not in html
 
 
-def test_printed_from_the_browser_it_drops_the_skip_link_and_shows_addresses(site, browser):
+def test_printed_from_the_browser_it_drops_the_skip_link_and_shows_addresses(site, browser,
+                                                                           tmp_path):
     page = open_page(browser, site / "minimally-invasive-spine-surgery.html")
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).display") == "none"
-    page.pdf(path=str(site / "printed.pdf"))
-    assert "Skip to the leaflet" not in pdf_text(site / "printed.pdf")
+    page.pdf(path=str(tmp_path / "printed.pdf"))  # not into the shared build: others read it
+    assert "Skip to the leaflet" not in pdf_text(tmp_path / "printed.pdf")
+
+
+# Each word of the contact box's labels: on how many lines it lies (more than one: split).
+SPLIT_WORDS = """() => [...document.querySelectorAll('.contact th')].flatMap(th => {
+    const node = th.firstChild, split = [];
+    for (const word of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1)
+            split.push(word[0]);
+    }
+    return split;
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 320])
+def test_the_contact_labels_break_only_between_words_on_a_phone(site, browser, width):
+    """Arabic's "البريد الإلكتروني" (email) once came out as "الإلكترو" over "ني", and Chinese
+    "电话" one character a line."""
+    pages = sorted(p for p in site.glob("*.html") if p.name not in ("index.html", "register.html"))
+    assert len(pages) == 11  # every sample and edition
+    for path in pages:
+        page = open_page(browser, path, width)
+        assert page.locator(".contact th").count() == 4
+        assert page.evaluate(SPLIT_WORDS) == [], path.name
+        # And the table stays inside its box's padding (labels kept whole must not push it out).
+        inner = page.locator(".contact").evaluate(
+            "e => { const s = getComputedStyle(e); return e.getBoundingClientRect().right"
+            " - parseFloat(s.borderRightWidth) - parseFloat(s.paddingRight); }")
+        table = page.locator(".contact table").evaluate("e => e.getBoundingClientRect().right")
+        assert table <= inner + 0.5, path.name
 
 
 def test_direction_comes_from_the_language(project, browser):
