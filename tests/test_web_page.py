@@ -202,6 +202,8 @@ def test_the_contact_labels_break_only_between_words_on_a_phone(site, browser):
             # The table stays inside its box's padding (labels kept whole must not push it out).
             table, inner = page.evaluate(BOX_EDGES, ".contact")
             assert table <= inner + 0.5, (path.name, width)
+            # Down to the narrowest phones, no sideways scrolling (in every language).
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path.name, width)
 
 
 def test_direction_comes_from_the_language(project, browser):
