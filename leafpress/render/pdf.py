@@ -13,6 +13,7 @@ from leafpress.limits import IMAGE_CACHE_BYTES
 from leafpress.model.brand import Brand
 from leafpress.model.links import LINK_SCHEMES, scheme_of
 from leafpress.model.scripts import language_css
+from leafpress.render.cid_fonts import shrink_cid_fonts
 from leafpress.render.fetcher import canonical_url
 from leafpress.render.pdfua import repair
 
@@ -155,7 +156,7 @@ class Renderer:
             measured = measure(document) if measure else None
             # A refused leaflet is not written: skip drawing it (50 MB of pictures take long).
             fatal = off_page or any(fatal for _, _, fatal in self.fetcher.refused)
-            pdf = b"" if fatal else document.write_pdf(pdf_variant=self.variant)
+            pdf = b"" if fatal else shrink_cid_fonts(document.write_pdf(pdf_variant=self.variant))
             if pdf and self.variant:  # WeasyPrint's tag tree has faults a PDF/UA validator finds
                 pdf = repair(pdf)
         finally:
