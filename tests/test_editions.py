@@ -145,6 +145,25 @@ def test_the_chinese_pdfs_carry_only_the_glyphs_they_draw(dist, brand, tmp_path,
     assert pdf_text(ours) == pdf_text(theirs)
 
 
+def test_a_font_that_cannot_be_cut_down_is_left_whole(dist):
+    """Cutting fonts down only makes a PDF smaller: a font program fontTools cannot read is
+    kept as WeasyPrint embedded it, and the PDF is written all the same."""
+    import io
+
+    from leafpress.render.cid_fonts import shrink_cid_fonts
+
+    out, _ = dist
+    with pikepdf.open(out / f"{MASTER}.zh-Hans.pdf") as pdf:
+        program = next(obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)
+                       and obj.get("/Subtype") == "/CIDFontType0C")
+        program.write(b"OTTO not a font")
+        program.Subtype = pikepdf.Name("/OpenType")
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    damaged = buffer.getvalue()
+    assert shrink_cid_fonts(damaged) == damaged
+
+
 def _same_pixels(a: Path, b: Path) -> bool:
     from PIL import Image, ImageChops
 

@@ -26,7 +26,10 @@ def shrink_cid_fonts(data: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         changed = False
         for font in _cid_cff_fonts(pdf):
-            changed |= _shrink(font)
+            try:
+                changed |= _shrink(font)
+            except Exception:  # noqa: BLE001 - only smaller: a font fontTools cannot cut stays whole
+                continue
         if not changed:
             return data
         out = io.BytesIO()
