@@ -145,23 +145,109 @@ def test_the_chinese_pdfs_carry_only_the_glyphs_they_draw(dist, brand, tmp_path,
     assert pdf_text(ours) == pdf_text(theirs)
 
 
-def test_a_font_that_cannot_be_cut_down_is_left_whole(dist):
-    """Cutting fonts down only makes a PDF smaller: a font program fontTools cannot read is
-    kept as WeasyPrint embedded it, and the PDF is written all the same."""
+@pytest.fixture(scope="module")
+def unshrunk_chinese(tmp_path_factory, brand) -> bytes:
+    """The Chinese edition's A4 PDF with its fonts as WeasyPrint embeds them."""
+    from leafpress import formats
+    from leafpress.model.editions import read_leaflets
+    from leafpress.render import pdf as renderer
+
+    leaflets, problems = read_leaflets([SAMPLES / f"{MASTER}.md", EDITIONS / f"{MASTER}.zh-Hans.md"],
+                                       brand)
+    assert not problems
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(renderer, "shrink_cid_fonts", lambda data: data)
+        a4 = formats.get("a4")
+        return a4.render(leaflets[1], brand, a4.prepare(brand)).data
+
+
+def _cjk_programs(data: bytes) -> dict[str, tuple[str, bytes]]:
+    """Font name -> (its program's subtype, its bytes), for the CJK fonts of a PDF."""
     import io
+
+    found = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0":
+                program = obj.FontDescriptor.FontFile3
+                name = str(obj.BaseFont).split("+")[1]
+                found[name] = (str(program.Subtype), program.read_raw_bytes())
+    return found
+
+
+def _with_pdf(data: bytes, change) -> bytes:
+    import io
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        change(pdf)
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def test_a_font_that_cannot_be_cut_down_is_left_whole(unshrunk_chinese):
+    """Cutting fonts down only makes a PDF smaller: a font program fontTools cannot read, or
+    one whose glyph codes are not its CIDs (a code past its last glyph, here), is kept as
+    WeasyPrint embedded it, and the other font is cut down all the same."""
+    from leafpress.render.cid_fonts import shrink_cid_fonts
+
+    def bold(pdf):
+        return next(obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                    and obj.get("/Subtype") == "/CIDFontType0" and str(obj.BaseFont).endswith("-Bold"))
+
+    def damage(pdf):
+        bold(pdf).FontDescriptor.FontFile3.write(b"OTTO not a font")
+
+    def code_past_the_end(pdf):
+        bold(pdf).W.extend([70000, pikepdf.Array([1000])])
+
+    for change in (damage, code_past_the_end):
+        before = _cjk_programs(_with_pdf(unshrunk_chinese, change))
+        after = _cjk_programs(shrink_cid_fonts(_with_pdf(unshrunk_chinese, change)))
+        assert after["Noto-Sans-CJK-SC-Bold"] == before["Noto-Sans-CJK-SC-Bold"], change.__name__
+        assert after["Noto-Sans-CJK-SC"][0] == "/CIDFontType0C", change.__name__
+
+
+def test_every_glyph_any_font_dictionary_lists_is_kept(unshrunk_chinese):
+    """WeasyPrint can write two font dictionaries for one font program, each with the widths
+    of its own glyphs: the program keeps the glyphs of both, and the new subset is named
+    apart from the font it was cut from."""
+    import io
+
+    from fontTools.cffLib import CFFFontSet
 
     from leafpress.render.cid_fonts import shrink_cid_fonts
 
-    out, _ = dist
-    with pikepdf.open(out / f"{MASTER}.zh-Hans.pdf") as pdf:
-        program = next(obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)
-                       and obj.get("/Subtype") == "/CIDFontType0C")
-        program.write(b"OTTO not a font")
-        program.Subtype = pikepdf.Name("/OpenType")
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-    damaged = buffer.getvalue()
-    assert shrink_cid_fonts(damaged) == damaged
+    def second_dictionary(pdf):
+        regular = next(obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                       and obj.get("/Subtype") == "/CIDFontType0"
+                       and not str(obj.BaseFont).endswith("-Bold"))
+        second = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType0, BaseFont=regular.BaseFont,
+            CIDSystemInfo=regular.CIDSystemInfo, FontDescriptor=regular.FontDescriptor,
+            W=pikepdf.Array([3, pikepdf.Array([500]), 20000, 20001, 600])))
+        pdf.pages[0].Resources.Font.Fsecond = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=regular.BaseFont,
+            Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=pikepdf.Array([second])))
+
+    shrunk = shrink_cid_fonts(_with_pdf(unshrunk_chinese, second_dictionary))
+    with pikepdf.open(io.BytesIO(shrunk)) as pdf:
+        fonts = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                 and obj.get("/Subtype") == "/CIDFontType0" and not str(obj.BaseFont).endswith("-Bold")]
+        assert len(fonts) == 2 and len({str(font.BaseFont) for font in fonts}) == 1
+        assert str(pdf.pages[0].Resources.Font.Fsecond.BaseFont) == str(fonts[0].BaseFont)
+        assert "/CIDToGIDMap" not in fonts[0] and "/CIDToGIDMap" not in fonts[1]
+        program = fonts[0].FontDescriptor.FontFile3
+        assert program.Subtype == "/CIDFontType0C"
+        font_set = CFFFontSet()
+        font_set.decompile(io.BytesIO(program.read_bytes()), None)
+        charset = set(font_set[font_set.fontNames[0]].charset)
+        renamed = str(fonts[0].BaseFont)
+    assert {"cid00003", "cid20000", "cid20001"} <= charset  # the second dictionary's
+    with pikepdf.open(io.BytesIO(unshrunk_chinese)) as pdf:
+        original = next(str(obj.BaseFont) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                        and obj.get("/Subtype") == "/CIDFontType0" and not str(obj.BaseFont).endswith("-Bold"))
+    assert renamed != original and renamed.endswith("+Noto-Sans-CJK-SC")
 
 
 def _same_pixels(a: Path, b: Path) -> bool:

@@ -11,6 +11,7 @@ CID-keyed CFF (FontFile3 /CIDFontType0C, the classic form for such fonts). Width
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 # A font with fewer glyphs than this is left alone: the empty slots cost little.
@@ -25,9 +26,9 @@ def shrink_cid_fonts(data: bytes) -> bytes:
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         changed = False
-        for font in _cid_cff_fonts(pdf):
+        for program, users in _cid_cff_programs(pdf).values():
             try:
-                changed |= _shrink(font)
+                changed |= _shrink(program, users)
             except Exception:  # noqa: BLE001 - only smaller: a font fontTools cannot cut stays whole
                 continue
         if not changed:
@@ -37,18 +38,27 @@ def shrink_cid_fonts(data: bytes) -> bytes:
         return out.getvalue()
 
 
-def _cid_cff_fonts(pdf):
-    """Each CIDFontType0 font whose program is an embedded OpenType (CFF) file, once."""
-    seen = set()
+def _cid_cff_programs(pdf) -> dict:
+    """Each embedded OpenType (CFF) font program of a CIDFontType0 font, with every font
+    dictionary that uses it: WeasyPrint may write several for one program, each listing its
+    own glyphs (the Type0 font and the CIDFont)."""
+    programs: dict = {}
     for obj in pdf.objects:
         if not isinstance(obj, type(pdf.Root)) or obj.get("/Subtype") != "/CIDFontType0":
             continue
         descriptor = obj.get("/FontDescriptor")
         program = descriptor.get("/FontFile3") if descriptor is not None else None
-        if program is None or program.get("/Subtype") != "/OpenType" or program.objgen in seen:
+        if program is None or program.get("/Subtype") != "/OpenType":
             continue
-        seen.add(program.objgen)
-        yield obj
+        programs.setdefault(program.objgen, (program, []))[1].append(obj)
+    parents = {}
+    for obj in pdf.objects:
+        if isinstance(obj, type(pdf.Root)) and obj.get("/Subtype") == "/Type0" and \
+                "/DescendantFonts" in obj:
+            parents.setdefault(obj.DescendantFonts[0].objgen, []).append(obj)
+    for program, users in programs.values():
+        users.extend(parent for user in list(users) for parent in parents.get(user.objgen, []))
+    return programs
 
 
 def used_cids(widths) -> set[int]:
@@ -65,31 +75,50 @@ def used_cids(widths) -> set[int]:
     return cids
 
 
-def _shrink(font) -> bool:
-    """Cut one font's program down to its used CIDs; False when it is not worth it."""
+def subset_tag(name: str, cids: list[int]) -> str:
+    """Six capital letters that differ between two subsets of one font (ISO 32000 9.6.4)."""
+    digest = hashlib.sha256(f"{name}:{cids}".encode()).digest()
+    return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+
+
+def _shrink(program, users: list) -> bool:
+    """Cut one font program down to the CIDs its fonts use; False when that is not safe or
+    not worth it. users: the CIDFont and Type0 dictionaries that name it."""
     import pikepdf
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    program = font.FontDescriptor.FontFile3
     otf = TTFont(io.BytesIO(program.read_bytes()), recalcBBoxes=False)  # the PDF gives its box
     if "CFF " not in otf or otf["maxp"].numGlyphs < MANY_GLYPHS:
         return False
     top = otf["CFF "].cff.topDictIndex[0]
     if not hasattr(top, "ROS"):  # not CID-keyed: glyphs are chosen by position
         return False
-    names = set(otf.getGlyphOrder())
-    keep = [name for name in (f"cid{cid:05d}" for cid in sorted(used_cids(font.W)))
-            if name in names]
+    cids = sorted(set().union(*(used_cids(user.W) for user in users if "/W" in user)))
+    order = otf.getGlyphOrder()
+    # WeasyPrint writes glyph positions as the codes; they are the glyphs' CIDs only where
+    # the font's charset is the identity (as in Noto Sans CJK). Elsewhere, leave it whole.
+    if any(cid >= len(order) or order[cid] != (f"cid{cid:05d}" if cid else ".notdef")
+           for cid in cids):
+        return False
     options = subset.Options()
     options.retain_gids = False
     options.notdef_outline = True
     options.layout_features = []  # shaping is done: the PDF holds glyphs, not text to shape
     options.hinting = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(glyphs=keep)
+    subsetter.populate(glyphs=[order[cid] for cid in cids])
     subsetter.subset(otf)
-    cff = otf["CFF "].compile(otf)
-    program.write(cff)
+    program.write(otf["CFF "].compile(otf))
     program.Subtype = pikepdf.Name("/CIDFontType0C")
+    for user in users:
+        if user.get("/Subtype") == "/CIDFontType0":
+            # The CIDs now pick glyphs through the charset; a CIDToGIDMap is for TrueType.
+            if "/CIDToGIDMap" in user:
+                del user["/CIDToGIDMap"]
+        name = str(user.get("/BaseFont", ""))
+        if "+" in name:
+            user.BaseFont = pikepdf.Name(f"/{subset_tag(name, cids)}+{name.split('+', 1)[1]}")
+    descriptor = next(user.FontDescriptor for user in users if "/FontDescriptor" in user)
+    descriptor.FontName = next(user.BaseFont for user in users if "/FontDescriptor" in user)
     return True
