@@ -75,9 +75,9 @@ def used_cids(widths) -> set[int]:
     return cids
 
 
-def subset_tag(name: str, cids: list[int]) -> str:
+def subset_tag(family: str, cids: list[int]) -> str:
     """Six capital letters that differ between two subsets of one font (ISO 32000 9.6.4)."""
-    digest = hashlib.sha256(f"{name}:{cids}".encode()).digest()
+    digest = hashlib.sha256(f"{family}:{cids}".encode()).digest()
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
 
 
@@ -111,14 +111,19 @@ def _shrink(program, users: list) -> bool:
     subsetter.subset(otf)
     program.write(otf["CFF "].compile(otf))
     program.Subtype = pikepdf.Name("/CIDFontType0C")
+    # One new name for the new subset, in every dictionary that names it.
+    family = program_name(users).split("+", 1)[-1]
+    name = pikepdf.Name(f"/{subset_tag(family, cids)}+{family}")
     for user in users:
-        if user.get("/Subtype") == "/CIDFontType0":
-            # The CIDs now pick glyphs through the charset; a CIDToGIDMap is for TrueType.
-            if "/CIDToGIDMap" in user:
-                del user["/CIDToGIDMap"]
-        name = str(user.get("/BaseFont", ""))
-        if "+" in name:
-            user.BaseFont = pikepdf.Name(f"/{subset_tag(name, cids)}+{name.split('+', 1)[1]}")
-    descriptor = next(user.FontDescriptor for user in users if "/FontDescriptor" in user)
-    descriptor.FontName = next(user.BaseFont for user in users if "/FontDescriptor" in user)
+        user.BaseFont = name
+        if "/FontDescriptor" in user:
+            user.FontDescriptor.FontName = name
+        # The CIDs now pick glyphs through the charset; a CIDToGIDMap is for TrueType.
+        if "/CIDToGIDMap" in user:
+            del user["/CIDToGIDMap"]
     return True
+
+
+def program_name(users: list) -> str:
+    """The font's name as its descriptor gives it ("TSPJMR+Noto-Sans-CJK-SC")."""
+    return str(next(user.FontDescriptor.FontName for user in users if "/FontDescriptor" in user))
